@@ -1,0 +1,1 @@
+"""Village Hall: an online village hall for every neighbourhood."""

@@ -1,0 +1,130 @@
+"""Every environment variable Village Hall reads, declared once with its default.
+
+`docs/configuration.md` documents each of them; a test fails when one is missing
+there, so this list and the documentation cannot drift apart.
+"""
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.core.exceptions import ImproperlyConfigured
+
+
+@dataclass(frozen=True)
+class EnvSetting:
+    name: str
+    default: str | None
+    help: str
+
+    def read(self) -> str | None:
+        value = os.environ.get(self.name, "").strip()
+        return value or self.default
+
+
+SETTINGS = {
+    setting.name: setting
+    for setting in [
+        EnvSetting(
+            "VILLAGEHALL_ENV",
+            "development",
+            "`development` (the default) or `production`. Production turns DEBUG off, "
+            "requires SECRET_KEY and ALLOWED_HOSTS, and sends secure cookies and HSTS.",
+        ),
+        EnvSetting(
+            "VILLAGEHALL_DATA_DIR",
+            "./data",
+            "Folder for the SQLite database, uploaded files and collected static files.",
+        ),
+        EnvSetting(
+            "DATABASE_URL",
+            None,
+            "Database address. Empty means SQLite at `$VILLAGEHALL_DATA_DIR/villagehall.sqlite3`. "
+            "For PostgreSQL: `postgres://user:password@host:5432/name` (psycopg 3 with its "
+            "connection pool).",
+        ),
+        EnvSetting(
+            "DATABASE_POOL_MAX",
+            "8",
+            "PostgreSQL only: the most connections each server process keeps in its pool.",
+        ),
+        EnvSetting(
+            "SECRET_KEY",
+            None,
+            "Django's secret key. Required in production; development uses a fixed insecure key.",
+        ),
+        EnvSetting(
+            "ALLOWED_HOSTS",
+            "127.0.0.1,localhost",
+            "Comma-separated host names this installation answers to. Required in production.",
+        ),
+        EnvSetting(
+            "CSRF_TRUSTED_ORIGINS",
+            "",
+            "Comma-separated origins (`https://hall.example.org`) trusted for form posts "
+            "when behind a proxy that changes the host.",
+        ),
+        EnvSetting(
+            "REDIS_URL",
+            None,
+            "Redis or Valkey address (`redis://127.0.0.1:6379/0`) for the shared cache. "
+            "Empty means an in-process cache, fine for one server process.",
+        ),
+        EnvSetting(
+            "EMAIL_HOST",
+            None,
+            "SMTP server for outgoing email. Empty means email is written to the console.",
+        ),
+        EnvSetting("EMAIL_PORT", "25", "SMTP port."),
+        EnvSetting("EMAIL_HOST_USER", "", "SMTP user name, if the server needs one."),
+        EnvSetting("EMAIL_HOST_PASSWORD", "", "SMTP password, if the server needs one."),
+        EnvSetting("EMAIL_USE_TLS", "false", "`true` to use STARTTLS with the SMTP server."),
+        EnvSetting(
+            "DEFAULT_FROM_EMAIL",
+            "Village Hall <hall@localhost>",
+            "The sender of every email Village Hall sends.",
+        ),
+        EnvSetting(
+            "VILLAGEHALL_WORKERS",
+            "2",
+            "Server processes started by `villagehall serve` (one per core is a good start).",
+        ),
+        EnvSetting(
+            "VILLAGEHALL_THREADS",
+            "4",
+            "Threads per server process for `villagehall serve`.",
+        ),
+    ]
+}
+
+
+def env(name: str) -> str | None:
+    """Return the value of a declared environment setting, or its default."""
+    return SETTINGS[name].read()
+
+
+def env_list(name: str) -> list[str]:
+    """Return a comma-separated declared setting as a list of its non-empty items."""
+    return [item.strip() for item in (env(name) or "").split(",") if item.strip()]
+
+
+def env_flag(name: str) -> bool:
+    """Return True when a declared setting is set to a true-like word."""
+    return (env(name) or "").lower() in {"1", "true", "yes", "on"}
+
+
+def data_dir() -> Path:
+    """Return the data folder, created if missing."""
+    path = Path(env("VILLAGEHALL_DATA_DIR")).resolve()
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def is_production() -> bool:
+    """Return True when production settings are selected."""
+    value = env("VILLAGEHALL_ENV")
+    if value not in {"development", "production"}:
+        raise ImproperlyConfigured(
+            f"VILLAGEHALL_ENV must be 'development' or 'production', not {value!r}."
+        )
+    return value == "production"

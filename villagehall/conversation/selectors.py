@@ -1,0 +1,140 @@
+"""Reads in the shared space. Each list runs a fixed number of queries however long it is."""
+
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.core.paginator import Paginator
+from django.db.models import Q
+
+from villagehall.conversation.models import Comment, Follow, Post, PostLink, Reaction
+
+POST_LIST_RELATED = ("author", "acting_for", "neighbourhood", "organisation", "addressed_to")
+
+
+def _posts():
+    return Post.objects.select_related(*POST_LIST_RELATED)
+
+
+def post_feed(*, neighbourhood=None, organisation=None, author=None, kind=None, page=1):
+    """Return a page of posts, newest first, for a neighbourhood, an organisation's page or an author."""
+    posts = _posts()
+    if neighbourhood is not None:
+        posts = posts.filter(neighbourhood=neighbourhood)
+    if organisation is not None:
+        # An organisation's page shows what is on it and what it said elsewhere.
+        posts = posts.filter(Q(organisation=organisation) | Q(acting_for=organisation))
+    if author is not None:
+        posts = posts.filter(author=author)
+    if kind:
+        posts = posts.filter(kind=kind)
+    return Paginator(posts, settings.FEED_PAGE_SIZE).get_page(page)
+
+
+def council_recent_posts(*, limit=10):
+    """Return the latest posts across the current council."""
+    return list(_posts()[:limit])
+
+
+def post_get(*, post_id) -> Post:
+    """Return the post with its related rows, or raise Post.DoesNotExist."""
+    return _posts().get(pk=post_id)
+
+
+@dataclass
+class CommentNode:
+    comment: Comment
+    replies: list = field(default_factory=list)
+
+
+@dataclass
+class CommentPage:
+    nodes: list
+    shown: int  # top-level comments shown so far, including earlier pages
+    total_top_level: int
+    next_page: int | None
+
+
+def comment_tree_page(*, post, page=1, cumulative=True) -> CommentPage:
+    """Return top-level comments (oldest first) with all their replies, one page at a time.
+
+    With `cumulative`, pages 1..page are returned together: the no-JavaScript "show more"
+    link reloads the post with more comments. Without it, only that page (for htmx).
+    """
+    size = settings.COMMENTS_PAGE_SIZE
+    page = max(1, page)
+    top_level = Comment.objects.filter(post=post, depth=0)
+    total = top_level.count()
+    start = 0 if cumulative else (page - 1) * size
+    end = page * size
+    roots = list(top_level.select_related("author", "acting_for").order_by("created_at", "id")[start:end])
+    replies = (
+        Comment.objects.filter(root__in=roots, depth__gt=0)
+        .select_related("author", "acting_for")
+        .order_by("created_at", "id")
+        if roots else []
+    )
+    nodes = {comment.pk: CommentNode(comment) for comment in roots}
+    for reply in replies:
+        nodes[reply.pk] = CommentNode(reply)
+    for reply in replies:
+        parent = nodes.get(reply.parent_id)
+        if parent is not None:
+            parent.replies.append(nodes[reply.pk])
+    shown = min(end, total)
+    return CommentPage(
+        nodes=[nodes[root.pk] for root in roots],
+        shown=shown,
+        total_top_level=total,
+        next_page=page + 1 if end < total else None,
+    )
+
+
+def reactions_given(*, person, posts=(), post=None) -> set[tuple]:
+    """Return the person's reactions as a set of (post_id, comment_id, kind) for the given posts."""
+    if not person.is_authenticated:
+        return set()
+    reactions = Reaction.objects.filter(person=person)
+    reactions = reactions.filter(post=post) if post is not None else reactions.filter(post__in=[p.pk for p in posts])
+    return set(reactions.values_list("post_id", "comment_id", "kind"))
+
+
+def is_following(*, follower, **target) -> bool:
+    """Return True if `follower` follows the target (neighbourhood=…, organisation=…, post=… or person=…)."""
+    return follower.is_authenticated and Follow.objects.filter(follower=follower, **target).exists()
+
+
+def see_also(*, post) -> list[Post]:
+    """Return the posts this post links to."""
+    return [
+        link.to_post
+        for link in PostLink.objects.filter(from_post=post).select_related("to_post").order_by("created_at")
+    ]
+
+
+@dataclass
+class Following:
+    neighbourhoods: list
+    organisations: list
+    people: list
+    posts: list
+    latest: object  # a page of posts from everything followed
+
+
+def following_for(*, person, page=1) -> Following:
+    """Return what the person follows in the current council, and the latest posts from it."""
+    follows = list(
+        Follow.objects.filter(follower=person).select_related("neighbourhood", "organisation", "post", "person")
+    )
+    neighbourhoods = [f.neighbourhood for f in follows if f.neighbourhood_id]
+    organisations = [f.organisation for f in follows if f.organisation_id]
+    people = [f.person for f in follows if f.person_id]
+    posts = [f.post for f in follows if f.post_id]
+    matches = Q(pk__in=[p.pk for p in posts])
+    if neighbourhoods:
+        matches |= Q(neighbourhood__in=neighbourhoods)
+    if organisations:
+        matches |= Q(organisation__in=organisations) | Q(acting_for__in=organisations)
+    if people:
+        matches |= Q(author__in=people)
+    latest = Paginator(_posts().filter(matches), settings.FEED_PAGE_SIZE).get_page(page)
+    return Following(neighbourhoods, organisations, people, posts, latest)

@@ -1,0 +1,162 @@
+"""Writes in the shared space. Each checks permission, writes in one transaction and
+records the interaction event, so pages, commands and the API behave alike."""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from villagehall.analytics.models import Interaction
+from villagehall.analytics.services import community_space_of, interaction_record
+from villagehall.conversation.models import Comment, Follow, Post, PostLink, Reaction
+from villagehall.conversation.rules import may_speak_for
+from villagehall.core.text import render_markdown
+
+
+def _check_speaking_for(person, acting_for):
+    if not may_speak_for(person, acting_for):
+        raise PermissionDenied("You can only speak for an organisation you are a member of.")
+
+
+def _thread_of(post):
+    return Interaction.objects.filter(post=post, kind=Interaction.Kind.POST).first()
+
+
+@transaction.atomic
+def post_create(
+    *, author, kind, title, body, neighbourhood=None, organisation=None, acting_for=None,
+    addressed_to=None, at=None,
+) -> Post:
+    """Publish a post in a neighbourhood and/or on an organisation's page."""
+    if not author.has_perm("conversation.post_create"):
+        raise PermissionDenied("Sign in to post.")
+    _check_speaking_for(author, acting_for)
+    if neighbourhood is None and organisation is None:
+        raise ValidationError("Choose a neighbourhood or an organisation's page for the post.")
+    if addressed_to is not None and not addressed_to.is_service:
+        raise ValidationError("Posts can only be addressed to a council service.")
+    post = Post.objects.create(
+        kind=kind, title=title.strip(), body=body, body_html=render_markdown(body), author=author,
+        acting_for=acting_for, neighbourhood=neighbourhood, organisation=organisation,
+        addressed_to=addressed_to, created_at=at or timezone.now(),
+    )
+    interaction_record(
+        kind=Interaction.Kind.POST, actor=author, at=post.created_at, acting_for=acting_for,
+        neighbourhood=neighbourhood or (organisation.neighbourhood if organisation else None),
+        group=community_space_of(organisation), addressed_to=addressed_to, post=post,
+    )
+    return post
+
+
+@transaction.atomic
+def comment_create(*, author, post, body, parent=None, acting_for=None, at=None) -> Comment:
+    """Reply to a post, or to a comment on it."""
+    # Lock the post row so closing comments and replying cannot interleave.
+    post = Post.objects.select_for_update().get(pk=post.pk)
+    if post.comments_closed:
+        raise PermissionDenied("Comments are closed on this post.")
+    if not author.has_perm("conversation.comment_create", post):
+        raise PermissionDenied("Sign in to reply.")
+    _check_speaking_for(author, acting_for)
+    if parent is not None and parent.post_id != post.pk:
+        raise ValidationError("That comment belongs to another post.")
+    comment = Comment(
+        post=post, parent=parent, author=author, acting_for=acting_for, body=body,
+        body_html=render_markdown(body), created_at=at or timezone.now(),
+        depth=(parent.depth + 1) if parent else 0,
+    )
+    comment.root_id = parent.root_id if parent else None
+    comment.save()
+    if parent is None:
+        comment.root = comment
+        comment.save(update_fields=["root"])
+    Post.objects.filter(pk=post.pk).update(comment_count=F("comment_count") + 1)
+    interaction_record(
+        kind=Interaction.Kind.COMMENT, actor=author, at=comment.created_at, acting_for=acting_for,
+        neighbourhood=post.neighbourhood or (post.organisation.neighbourhood if post.organisation else None),
+        group=community_space_of(post.organisation), thread=_thread_of(post), post=post,
+    )
+    return comment
+
+
+def _count_field(kind):
+    return {Reaction.Kind.LIKE: "like_count", Reaction.Kind.THANKS: "thanks_count"}[kind]
+
+
+@transaction.atomic
+def reaction_toggle(*, person, post, kind, comment=None, at=None) -> bool:
+    """Add the person's reaction, or take it back if they already gave it. Return True if added."""
+    if not person.has_perm("conversation.react"):
+        raise PermissionDenied("Sign in to react.")
+    if kind not in Reaction.Kind.values:
+        raise ValidationError("Unknown reaction.")
+    if comment is not None and comment.post_id != post.pk:
+        raise ValidationError("That comment belongs to another post.")
+    target_model, target_pk = (Comment, comment.pk) if comment else (Post, post.pk)
+    field = _count_field(kind)
+    existing = Reaction.objects.filter(person=person, post=post, comment=comment, kind=kind)
+    if existing.exists():
+        existing.delete()
+        target_model.objects.filter(pk=target_pk).update(**{field: F(field) - 1})
+        return False
+    try:
+        with transaction.atomic():
+            reaction = Reaction.objects.create(
+                person=person, post=post, comment=comment, kind=kind, created_at=at or timezone.now()
+            )
+    except IntegrityError:
+        # A double click raced us to it: the reaction is there, which is what was asked.
+        return True
+    target_model.objects.filter(pk=target_pk).update(**{field: F(field) + 1})
+    interaction_record(
+        kind=Interaction.Kind.REACTION, actor=person, at=reaction.created_at,
+        neighbourhood=post.neighbourhood or (post.organisation.neighbourhood if post.organisation else None),
+        group=community_space_of(post.organisation), thread=_thread_of(post), post=post,
+    )
+    return True
+
+
+@transaction.atomic
+def post_set_comments_closed(*, person, post, closed: bool) -> Post:
+    """Close or reopen comments on a post."""
+    if not person.has_perm("conversation.post_close_comments", post):
+        raise PermissionDenied("Only the author or a moderator can close comments.")
+    post.comments_closed = closed
+    post.save(update_fields=["comments_closed"])
+    return post
+
+
+@transaction.atomic
+def post_link_add(*, person, from_post, to_post) -> PostLink:
+    """Link a post to a related one ("see also")."""
+    if not person.has_perm("conversation.post_link", from_post):
+        raise PermissionDenied("Only the author or a moderator can add “see also” links.")
+    if from_post.pk == to_post.pk:
+        raise ValidationError("A post cannot link to itself.")
+    link, _ = PostLink.objects.get_or_create(from_post=from_post, to_post=to_post, defaults={"added_by": person})
+    return link
+
+
+def _follow_filter(target) -> dict:
+    from villagehall.people.models import Organisation, Person
+    from villagehall.places.models import Neighbourhood
+
+    for model, field in ((Neighbourhood, "neighbourhood"), (Organisation, "organisation"), (Post, "post"), (Person, "person")):
+        if isinstance(target, model):
+            return {field: target}
+    raise ValidationError("That cannot be followed.")
+
+
+@transaction.atomic
+def follow_toggle(*, person, target) -> bool:
+    """Follow a neighbourhood, organisation, post or person, or stop following. Return True if now following."""
+    if not person.has_perm("conversation.follow"):
+        raise PermissionDenied("Sign in to follow.")
+    lookup = _follow_filter(target)
+    if lookup.get("person") == person:
+        raise ValidationError("You cannot follow yourself.")
+    deleted, _ = Follow.objects.filter(follower=person, **lookup).delete()
+    if deleted:
+        return False
+    Follow.objects.get_or_create(follower=person, **lookup)
+    return True

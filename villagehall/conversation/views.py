@@ -1,0 +1,272 @@
+"""Pages of the shared space: thin views that parse input, call one service or selector, and render."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponseBadRequest
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET, require_POST
+
+from villagehall.conversation import selectors, services
+from villagehall.conversation.forms import CommentForm, PostForm
+from villagehall.conversation.models import Comment, Post, Reaction
+from villagehall.people.models import Organisation, Person
+from villagehall.people.selectors import council_services, organisations_person_can_speak_for
+from villagehall.places.models import Neighbourhood
+
+
+def _page_number(request, name="page") -> int:
+    try:
+        return max(1, int(request.GET.get(name, 1)))
+    except ValueError:
+        return 1
+
+
+def access_post(post_id) -> Post:
+    """Return the post in the current council, or 404 alike for missing and elsewhere."""
+    try:
+        return selectors.post_get(post_id=post_id)
+    except Post.DoesNotExist:
+        raise Http404("There is no such post here.")
+
+
+@require_GET
+def council_home(request, council_slug):
+    return render(request, "conversation/council_home.html", {
+        "neighbourhoods": Neighbourhood.objects.all(),
+        "organisations": Organisation.objects.select_related(None).order_by("kind", "name"),
+        "recent_posts": selectors.council_recent_posts(limit=10),
+    })
+
+
+@require_GET
+def neighbourhood_feed(request, council_slug, neighbourhood_slug):
+    neighbourhood = get_object_or_404(Neighbourhood, slug=neighbourhood_slug)
+    kind = request.GET.get("kind") or ""
+    if kind and kind not in Post.Kind.values:
+        kind = ""
+    page = selectors.post_feed(neighbourhood=neighbourhood, kind=kind, page=_page_number(request))
+    return render(request, "conversation/neighbourhood_feed.html", {
+        "neighbourhood": neighbourhood,
+        "page": page,
+        "kind": kind,
+        "kinds": Post.Kind.choices,
+        "reacted": selectors.reactions_given(person=request.user, posts=page.object_list),
+        "following": selectors.is_following(follower=request.user, neighbourhood=neighbourhood),
+        "follow_target": ("neighbourhood", neighbourhood.pk),
+    })
+
+
+@require_GET
+def organisation_page(request, council_slug, organisation_slug):
+    organisation = get_object_or_404(Organisation.objects.select_related("neighbourhood"), slug=organisation_slug)
+    page = selectors.post_feed(organisation=organisation, page=_page_number(request))
+    members = organisation.memberships.select_related("person").order_by("person__display_name")
+    return render(request, "conversation/organisation.html", {
+        "organisation": organisation,
+        "page": page,
+        "members": members,
+        "reacted": selectors.reactions_given(person=request.user, posts=page.object_list),
+        "following": selectors.is_following(follower=request.user, organisation=organisation),
+        "follow_target": ("organisation", organisation.pk),
+    })
+
+
+def _post_page(request, post, *, comment_form=None, status=200):
+    comments = selectors.comment_tree_page(post=post, page=_page_number(request, "comments"))
+    organisations = organisations_person_can_speak_for(person=request.user)
+    replying_to = None
+    reply_to = request.GET.get("reply_to") or (comment_form.data.get("parent") if comment_form else None)
+    if reply_to and str(reply_to).isdigit():
+        replying_to = Comment.objects.select_related("author").filter(pk=reply_to, post=post).first()
+    return render(request, "conversation/post.html", {
+        "replying_to": replying_to,
+        "post": post,
+        "comments": comments,
+        "comment_form": comment_form or CommentForm(organisations=organisations),
+        "speaking_for": organisations,
+        "reacted": selectors.reactions_given(person=request.user, post=post),
+        "see_also": selectors.see_also(post=post),
+        "following": selectors.is_following(follower=request.user, post=post),
+        "follow_target": ("post", post.pk),
+        "may_close": request.user.has_perm("conversation.post_close_comments", post),
+    }, status=status)
+
+
+@require_GET
+def post_page(request, council_slug, post_id):
+    post = access_post(post_id)
+    if request.htmx and request.GET.get("comments"):
+        comments = selectors.comment_tree_page(post=post, page=_page_number(request, "comments"), cumulative=False)
+        return render(request, "conversation/_comment_page.html", {
+            "post": post, "comments": comments,
+            "reacted": selectors.reactions_given(person=request.user, post=post),
+        })
+    return _post_page(request, post)
+
+
+def post_new(request, council_slug):
+    if not request.user.is_authenticated:
+        return redirect(f"/accounts/login/?next={request.get_full_path()}")
+    page_organisation = None
+    if slug := request.GET.get("organisation"):
+        page_organisation = get_object_or_404(Organisation, slug=slug)
+    initial = {}
+    if slug := request.GET.get("neighbourhood"):
+        initial["neighbourhood"] = get_object_or_404(Neighbourhood, slug=slug)
+    if slug := request.GET.get("ask"):
+        initial["addressed_to"] = get_object_or_404(Organisation, slug=slug, kind=Organisation.Kind.COUNCIL_SERVICE)
+        initial["kind"] = Post.Kind.QUESTION
+    organisations = organisations_person_can_speak_for(person=request.user)
+    form = PostForm(
+        request.POST or None, initial=initial, neighbourhoods=Neighbourhood.objects.all(),
+        services=council_services(), organisations=organisations, page_organisation=page_organisation,
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            post = services.post_create(
+                author=request.user,
+                kind=form.cleaned_data["kind"],
+                title=form.cleaned_data["title"],
+                body=form.cleaned_data["body"],
+                neighbourhood=form.cleaned_data["neighbourhood"],
+                organisation=page_organisation,
+                acting_for=form.organisation_spoken_for(),
+                addressed_to=form.cleaned_data["addressed_to"],
+            )
+        except (PermissionDenied, ValidationError) as error:
+            form.add_error(None, error.messages[0] if isinstance(error, ValidationError) else str(error))
+        else:
+            messages.success(request, "Your post is up.")
+            return redirect(post)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "conversation/post_new.html", {
+        "form": form, "page_organisation": page_organisation,
+    }, status=status)
+
+
+@login_required
+@require_POST
+def comment_create(request, council_slug, post_id):
+    post = access_post(post_id)
+    organisations = organisations_person_can_speak_for(person=request.user)
+    form = CommentForm(request.POST, organisations=organisations)
+    if post.comments_closed:
+        form.add_error(None, "Comments are closed on this post, so your reply was not added.")
+    elif form.is_valid():
+        parent = None
+        if parent_id := form.cleaned_data.get("parent"):
+            parent = Comment.objects.filter(pk=parent_id, post=post).first()
+            if parent is None:
+                raise Http404("There is no such comment on this post.")
+        try:
+            comment = services.comment_create(
+                author=request.user, post=post, body=form.cleaned_data["body"], parent=parent,
+                acting_for=form.organisation_spoken_for(),
+            )
+        except (PermissionDenied, ValidationError) as error:
+            form.add_error(None, error.messages[0] if isinstance(error, ValidationError) else str(error))
+        else:
+            if request.htmx:
+                comment = Comment.objects.select_related("author", "acting_for").get(pk=comment.pk)
+                response = render(request, "conversation/_comment.html", {
+                    "node": selectors.CommentNode(comment), "post": post, "reacted": set(),
+                })
+                if parent is not None:
+                    response["HX-Retarget"] = f"#replies-{parent.pk}"
+                return response
+            return redirect(f"{post.get_absolute_url()}?comments=999#comment-{comment.pk}")
+    if request.htmx:
+        response = render(request, "conversation/_comment_form_errors.html", {"form": form}, status=422)
+        response["HX-Retarget"] = "#reply-errors"
+        response["HX-Reswap"] = "innerHTML"
+        return response
+    return _post_page(request, post, comment_form=form, status=400)
+
+
+@login_required
+@require_POST
+def reaction_toggle(request, council_slug, post_id):
+    post = access_post(post_id)
+    kind = request.POST.get("kind")
+    if kind not in Reaction.Kind.values:
+        return HttpResponseBadRequest("Choose “like” or “thanks”.")
+    comment = None
+    if comment_id := request.POST.get("comment"):
+        comment = Comment.objects.filter(pk=comment_id, post=post).first()
+        if comment is None:
+            raise Http404("There is no such comment on this post.")
+    services.reaction_toggle(person=request.user, post=post, comment=comment, kind=kind)
+    target = comment or post
+    target.refresh_from_db(fields=["like_count", "thanks_count"])
+    if request.htmx:
+        return render(request, "conversation/_reactions.html", {
+            "post": post, "target": target, "comment": comment,
+            "reacted": selectors.reactions_given(person=request.user, post=post),
+        })
+    anchor = f"#comment-{comment.pk}" if comment else ""
+    return redirect(f"{post.get_absolute_url()}{anchor}")
+
+
+@login_required
+@require_POST
+def post_comments_closed(request, council_slug, post_id):
+    post = access_post(post_id)
+    closed = request.POST.get("closed") == "1"
+    services.post_set_comments_closed(person=request.user, post=post, closed=closed)
+    messages.success(request, "Comments are closed." if closed else "Comments are open again.")
+    return redirect(post)
+
+
+FOLLOW_TARGETS = {
+    "neighbourhood": lambda pk: get_object_or_404(Neighbourhood, pk=pk),
+    "organisation": lambda pk: get_object_or_404(Organisation, pk=pk),
+    "post": lambda pk: access_post(pk),
+    "person": lambda pk: get_object_or_404(Person, pk=pk),
+}
+
+
+@login_required
+@require_POST
+def follow_toggle(request, council_slug):
+    target_type = request.POST.get("type")
+    if target_type not in FOLLOW_TARGETS or not request.POST.get("id", "").isdigit():
+        return HttpResponseBadRequest("Say what to follow.")
+    target = FOLLOW_TARGETS[target_type](int(request.POST["id"]))
+    try:
+        now_following = services.follow_toggle(person=request.user, target=target)
+    except ValidationError as error:
+        return HttpResponseBadRequest(error.messages[0])
+    if request.htmx:
+        return render(request, "conversation/_follow.html", {
+            "following": now_following, "follow_target": (target_type, target.pk),
+        })
+    messages.success(request, "You are following this now." if now_following else "You are no longer following this.")
+    next_url = request.POST.get("next", "")
+    return redirect(next_url if next_url.startswith(f"/{council_slug}/") else f"/{council_slug}/")
+
+
+@require_GET
+def person_page(request, council_slug, username):
+    person = get_object_or_404(Person, username=username, is_active=True)
+    page = selectors.post_feed(author=person, page=_page_number(request))
+    return render(request, "conversation/person.html", {
+        "person": person,
+        "page": page,
+        "residencies": person.residencies.filter(council=request.council).select_related("neighbourhood"),
+        "memberships": person.memberships.filter(council=request.council).select_related("organisation"),
+        "reacted": selectors.reactions_given(person=request.user, posts=page.object_list),
+        "following": selectors.is_following(follower=request.user, person=person),
+        "follow_target": ("person", person.pk),
+    })
+
+
+@login_required
+@require_GET
+def following_page(request, council_slug):
+    following = selectors.following_for(person=request.user, page=_page_number(request))
+    return render(request, "conversation/following.html", {
+        "following": following,
+        "page": following.latest,
+        "reacted": selectors.reactions_given(person=request.user, posts=following.latest.object_list),
+    })

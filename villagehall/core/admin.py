@@ -1,0 +1,42 @@
+"""Admin pages for council-owned models, limited to the councils a person administers."""
+
+from django.contrib import admin
+
+from villagehall.core.tenancy import CouncilOwned
+
+
+def administered_council_ids(user):
+    """Return the ids of councils this user administers, or None for every council (site administrators)."""
+    if user.is_superuser:
+        return None
+    from villagehall.people.models import CouncilRole
+
+    return list(
+        CouncilRole.dangerously_unscoped.filter(person=user, role=CouncilRole.Role.ADMINISTRATOR)
+        .values_list("council_id", flat=True)
+    )
+
+
+def _limit_to_councils(queryset, user, field="council_id"):
+    council_ids = administered_council_ids(user)
+    return queryset if council_ids is None else queryset.filter(**{f"{field}__in": council_ids})
+
+
+class CouncilOwnedAdmin(admin.ModelAdmin):
+    """Rows, and the choices in their forms, only from the councils the user administers."""
+
+    list_filter = ["council"]
+
+    def get_queryset(self, request):
+        return _limit_to_councils(self.model.dangerously_unscoped.all(), request.user)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        related = db_field.related_model
+        if db_field.name == "council":
+            kwargs["queryset"] = _limit_to_councils(related.objects.all(), request.user, field="pk")
+        elif issubclass(related, CouncilOwned):
+            kwargs["queryset"] = _limit_to_councils(related.dangerously_unscoped.all(), request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def has_module_permission(self, request):
+        return request.user.is_active and request.user.is_staff

@@ -1,0 +1,143 @@
+"""People (one account across councils), organisations and their members."""
+
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.db import models
+from django.urls import reverse
+
+from villagehall.core.tenancy import CouncilOwned
+
+
+class PersonManager(UserManager):
+    def _create_user_object(self, username, email, password, **extra_fields):
+        # Accounts sign in by email; the username is an internal, stable handle.
+        username = username or Person.handle_from_email(email)
+        return super()._create_user_object(username, email, password, **extra_fields)
+
+    def create_user(self, username=None, email=None, password=None, **extra_fields):
+        return super().create_user(username, email, password, **extra_fields)
+
+    def create_superuser(self, username=None, email=None, password=None, **extra_fields):
+        return super().create_superuser(username, email, password, **extra_fields)
+
+
+class Person(AbstractUser):
+    """Someone with an account. One account works in every council."""
+
+    email = models.EmailField("email address", unique=True)
+    display_name = models.CharField(max_length=80, help_text="The name others see.")
+    bio = models.TextField(max_length=500, blank=True, help_text="A line or two about you.")
+
+    objects = PersonManager()
+    REQUIRED_FIELDS = ["email"]
+
+    class Meta:
+        verbose_name = "person"
+        verbose_name_plural = "people"
+
+    def __str__(self):
+        return self.display_name or self.username
+
+    @staticmethod
+    def handle_from_email(email: str) -> str:
+        import secrets
+
+        local = (email or "person").split("@")[0]
+        cleaned = "".join(ch for ch in local.lower() if ch.isalnum())[:20] or "person"
+        return f"{cleaned}-{secrets.token_hex(3)}"
+
+    def profile_url(self, council_slug: str) -> str:
+        return reverse("person", kwargs={"council_slug": council_slug, "username": self.username})
+
+
+class Organisation(CouncilOwned):
+    """A council service, a voluntary organisation or a grassroots community group."""
+
+    class Kind(models.TextChoices):
+        COUNCIL_SERVICE = "council_service", "Council service"
+        VOLUNTARY_ORG = "voluntary_org", "Voluntary organisation"
+        COMMUNITY_GROUP = "community_group", "Community group"
+
+    slug = models.SlugField()
+    name = models.CharField(max_length=200)
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    description = models.TextField(blank=True)
+    charity_number = models.CharField(max_length=20, blank=True)
+    neighbourhood = models.ForeignKey(
+        "places.Neighbourhood",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="organisations",
+        help_text="Where the organisation is based, if it has one home.",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["council", "slug"], name="organisation_slug_per_council"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def is_service(self) -> bool:
+        return self.kind == self.Kind.COUNCIL_SERVICE
+
+    def get_absolute_url(self):
+        return reverse("organisation", kwargs={"council_slug": self.council_slug, "organisation_slug": self.slug})
+
+
+class Membership(CouncilOwned):
+    """A person's place in an organisation. Members of a council service are its officers."""
+
+    class Role(models.TextChoices):
+        MEMBER = "member", "Member"
+        ADMIN = "admin", "Organisation admin"
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="memberships")
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(max_length=10, choices=Role.choices, default=Role.MEMBER)
+    title = models.CharField(max_length=100, blank=True, help_text="For example “Parks officer”.")
+    joined_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["organisation__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "person"], name="one_membership_per_organisation"),
+        ]
+
+    def __str__(self):
+        return f"{self.person} in {self.organisation}"
+
+
+class CouncilRole(CouncilOwned):
+    """A council-wide role: council administrator (and later moderator)."""
+
+    class Role(models.TextChoices):
+        ADMINISTRATOR = "administrator", "Council administrator"
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="council_roles")
+    role = models.CharField(max_length=20, choices=Role.choices)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["council", "person", "role"], name="one_council_role_each"),
+        ]
+
+    def __str__(self):
+        return f"{self.person}: {self.get_role_display()}"
+
+
+class Residency(CouncilOwned):
+    """A neighbourhood a person calls theirs, shown on their profile."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="residencies")
+    neighbourhood = models.ForeignKey("places.Neighbourhood", on_delete=models.CASCADE, related_name="residencies")
+
+    class Meta:
+        verbose_name_plural = "residencies"
+        constraints = [
+            models.UniqueConstraint(fields=["person", "neighbourhood"], name="one_residency_per_neighbourhood"),
+        ]

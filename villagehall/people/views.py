@@ -1,0 +1,42 @@
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+
+from villagehall.people import services
+from villagehall.places.models import Neighbourhood
+
+
+class ProfileForm(forms.Form):
+    display_name = forms.CharField(label="Your name", max_length=80)
+    bio = forms.CharField(label="About you", max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    neighbourhoods = forms.ModelMultipleChoiceField(
+        label="Your neighbourhoods", queryset=Neighbourhood.dangerously_unscoped.none(), required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["neighbourhoods"].queryset = Neighbourhood.objects.all()
+
+    def clean_display_name(self):
+        name = self.cleaned_data["display_name"].strip()
+        if not name:
+            raise forms.ValidationError("Tell your neighbours what to call you.")
+        return name
+
+
+@login_required
+def profile_edit(request, council_slug):
+    person = request.user
+    initial = {
+        "display_name": person.display_name,
+        "bio": person.bio,
+        "neighbourhoods": [r.neighbourhood_id for r in person.residencies.all()],
+    }
+    form = ProfileForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        services.profile_update(person=person, **form.cleaned_data)
+        messages.success(request, "Your profile is saved.")
+        return redirect(person.profile_url(council_slug))
+    return render(request, "people/profile_edit.html", {"form": form}, status=400 if form.errors else 200)

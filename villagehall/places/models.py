@@ -1,0 +1,70 @@
+"""Councils (the tenants) and the neighbourhoods within them."""
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.urls import reverse
+
+from villagehall.core.tenancy import CouncilOwned
+
+# Words used by addresses under /<council>/ that a neighbourhood cannot take as its slug.
+RESERVED_SLUGS = frozenset(
+    {"org", "posts", "people", "following", "follow", "comments", "admin", "api",
+     "accounts", "dashboard", "health", "analytics", "projects", "events", "offers",
+     "static", "media", "new", "search", "feeds", "moderation"}
+)
+
+
+def validate_unreserved_slug(value):
+    if value in RESERVED_SLUGS:
+        raise ValidationError(f"“{value}” is used by Village Hall’s own addresses; choose another.")
+
+
+class Council(models.Model):
+    """A local authority area: the tenant. One installation can host many."""
+
+    slug = models.SlugField(unique=True, validators=[validate_unreserved_slug])
+    name = models.CharField(max_length=200)
+    time_zone = models.CharField(max_length=64, default="Europe/London")
+    welcome = models.TextField(blank=True, help_text="A short welcome shown on the council's home page.")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("council_home", kwargs={"council_slug": self.slug})
+
+
+class Neighbourhood(CouncilOwned):
+    """A place within a council."""
+
+    slug = models.SlugField(validators=[validate_unreserved_slug])
+    name = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+    population = models.PositiveIntegerField(null=True, blank=True)
+    deprivation_decile = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(10)],
+        help_text="Index of Multiple Deprivation decile: 1 is the most deprived.",
+    )
+    boundary = models.JSONField(null=True, blank=True, help_text="GeoJSON geometry, optional.")
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["council", "slug"], name="neighbourhood_slug_per_council"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse(
+            "neighbourhood_feed",
+            kwargs={"council_slug": self.council_slug, "neighbourhood_slug": self.slug},
+        )

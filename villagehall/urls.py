@@ -1,0 +1,44 @@
+"""Addresses.
+
+    /                                   the councils on this installation
+    /healthz                            health check (JSON)
+    /accounts/…                         sign up, sign in, sign out (django-allauth)
+    /admin/                             set-up for council and site administrators
+    /<council>/                         council home
+    /<council>/<neighbourhood>/         neighbourhood feed (?kind=question)
+    /<council>/org/<organisation>/      an organisation's page
+    /<council>/posts/new/               write a post (?neighbourhood=, ?organisation=, ?ask=<service>)
+    /<council>/posts/<id>/              a post and its comments (?comments=N shows N pages)
+    /<council>/people/<username>/       a person's page
+    /<council>/following/               what you follow, and the latest from it
+"""
+
+from django.contrib import admin
+from django.urls import include, path
+
+from villagehall.conversation import views as conversation
+from villagehall.core import views as core
+from villagehall.people import views as people
+
+council_patterns = [
+    path("", conversation.council_home, name="council_home"),
+    path("following/", conversation.following_page, name="following"),
+    path("follow/", conversation.follow_toggle, name="follow"),
+    path("posts/new/", conversation.post_new, name="post_new"),
+    path("posts/<int:post_id>/", conversation.post_page, name="post"),
+    path("posts/<int:post_id>/comments/", conversation.comment_create, name="comment_create"),
+    path("posts/<int:post_id>/reactions/", conversation.reaction_toggle, name="reaction_toggle"),
+    path("posts/<int:post_id>/comments-closed/", conversation.post_comments_closed, name="post_comments_closed"),
+    path("org/<slug:organisation_slug>/", conversation.organisation_page, name="organisation"),
+    path("people/me/edit/", people.profile_edit, name="profile_edit"),
+    path("people/<str:username>/", conversation.person_page, name="person"),
+    path("<slug:neighbourhood_slug>/", conversation.neighbourhood_feed, name="neighbourhood_feed"),
+]
+
+urlpatterns = [
+    path("", core.council_list, name="council_list"),
+    path("healthz", core.healthz, name="healthz"),
+    path("accounts/", include("allauth.urls")),
+    path("admin/", admin.site.urls),
+    path("<slug:council_slug>/", include(council_patterns)),
+]
