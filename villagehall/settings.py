@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "villagehall.people",
     "villagehall.conversation",
     "villagehall.analytics",
+    "villagehall.demo",
 ]
 
 MIDDLEWARE = [

@@ -11,6 +11,7 @@
     /<council>/posts/<id>/              a post and its comments (?comments=N shows N pages)
     /<council>/people/<username>/       a person's page
     /<council>/following/               what you follow, and the latest from it
+    /<council>/health/…                 relationship health (council administrators)
 """
 
 from django.contrib import admin
@@ -32,6 +33,7 @@ council_patterns = [
     path("org/<slug:organisation_slug>/", conversation.organisation_page, name="organisation"),
     path("people/me/edit/", people.profile_edit, name="profile_edit"),
     path("people/<str:username>/", conversation.person_page, name="person"),
+    path("health/", include("villagehall.analytics.urls")),
     path("<slug:neighbourhood_slug>/", conversation.neighbourhood_feed, name="neighbourhood_feed"),
 ]
 

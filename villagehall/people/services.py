@@ -18,3 +18,23 @@ def profile_update(*, person, display_name, bio, neighbourhoods):
     Residency.objects.bulk_create(
         [Residency(council=require_current_council(), person=person, neighbourhood_id=pk) for pk in chosen - existing]
     )
+
+
+@transaction.atomic
+def council_administrator_grant(*, person, council):
+    """Make the person an administrator of the council, with access to its set-up pages."""
+    from django.contrib.auth.models import Group, Permission
+
+    from villagehall.people.models import CouncilRole
+
+    group, created = Group.objects.get_or_create(name="Council administrators")
+    if created:
+        group.permissions.set(
+            Permission.objects.filter(
+                content_type__app_label__in=["places", "people"],
+            ).exclude(content_type__model="council")
+        )
+    CouncilRole.dangerously_unscoped.get_or_create(council=council, person=person, role=CouncilRole.Role.ADMINISTRATOR)
+    person.is_staff = True
+    person.save(update_fields=["is_staff"])
+    person.groups.add(group)
