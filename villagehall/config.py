@@ -73,7 +73,8 @@ SETTINGS = {
         EnvSetting(
             "EMAIL_HOST",
             None,
-            "SMTP server for outgoing email. Empty means email is written to the console.",
+            "SMTP server for outgoing email. Empty means the console in development and "
+            "`localhost` in production.",
         ),
         EnvSetting("EMAIL_PORT", "25", "SMTP port."),
         EnvSetting("EMAIL_HOST_USER", "", "SMTP user name, if the server needs one."),
