@@ -33,8 +33,9 @@ SETTINGS = {
         ),
         EnvSetting(
             "VILLAGEHALL_DATA_DIR",
-            "./data",
-            "Folder for the SQLite database, uploaded files and collected static files.",
+            None,
+            "Folder for the SQLite database, uploaded files and collected static files. "
+            "Empty means `data/` in the project folder.",
         ),
         EnvSetting(
             "DATABASE_URL",
@@ -116,7 +117,8 @@ def env_flag(name: str) -> bool:
 
 def data_dir() -> Path:
     """Return the data folder, created if missing."""
-    path = Path(env("VILLAGEHALL_DATA_DIR")).resolve()
+    configured = env("VILLAGEHALL_DATA_DIR")
+    path = Path(configured).resolve() if configured else Path(__file__).resolve().parent.parent / "data"
     path.mkdir(parents=True, exist_ok=True)
     return path
 

@@ -27,17 +27,26 @@ class SpeakingAsMixin:
 
     def _setup_speaking_as(self, organisations):
         self._organisations_by_id = {str(org.pk): org for org in organisations}
-        if organisations:
-            self.fields["acting_for"] = speaking_as_field(organisations)
+        # Always present, so a claim to speak for an organisation one is not in is refused
+        # with a message rather than quietly ignored; pages show it only when there is a choice.
+        self.fields["acting_for"] = speaking_as_field(organisations)
+        self.fields["acting_for"].error_messages["invalid_choice"] = (
+            "You can only speak for an organisation you are a member of."
+        )
+
+    @property
+    def offers_speaking_as(self) -> bool:
+        return bool(self._organisations_by_id)
 
 
 class PostForm(SpeakingAsMixin, forms.Form):
     kind = forms.ChoiceField(label="What kind of post is it?", choices=Post.Kind.choices, initial=Post.Kind.UPDATE)
-    title = forms.CharField(label="Title", max_length=200)
+    title = forms.CharField(label="Title", max_length=200, error_messages={"required": "Give your post a title."})
     body = forms.CharField(
         label="What would you like to say?",
         widget=forms.Textarea(attrs={"rows": 8}),
         max_length=settings.POST_BODY_MAX_LENGTH,
+        error_messages={"required": "Write something in your post."},
         help_text="You can use Markdown: *italics*, **bold**, [a link](https://example.org), lists.",
     )
     neighbourhood = forms.ModelChoiceField(
@@ -59,33 +68,16 @@ class PostForm(SpeakingAsMixin, forms.Form):
             self.fields["neighbourhood"].empty_label = None
         self._setup_speaking_as(organisations)
 
-    def clean_title(self):
-        title = self.cleaned_data["title"].strip()
-        if not title:
-            raise forms.ValidationError("Give your post a title.")
-        return title
-
-    def clean_body(self):
-        body = self.cleaned_data["body"]
-        if not body.strip():
-            raise forms.ValidationError("Write something in your post.")
-        return body
-
 
 class CommentForm(SpeakingAsMixin, forms.Form):
     body = forms.CharField(
         label="Your reply",
         widget=forms.Textarea(attrs={"rows": 4}),
         max_length=settings.COMMENT_BODY_MAX_LENGTH,
+        error_messages={"required": "Write something in your reply."},
     )
     parent = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, organisations=(), **kwargs):
         super().__init__(*args, **kwargs)
         self._setup_speaking_as(list(organisations))
-
-    def clean_body(self):
-        body = self.cleaned_data["body"]
-        if not body.strip():
-            raise forms.ValidationError("Write something in your reply.")
-        return body

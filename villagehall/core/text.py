@@ -25,11 +25,11 @@ def _markdown() -> MarkdownIt:
     md = MarkdownIt("js-default", {"linkify": False, "typographer": False})
     md.enable("strikethrough")
 
-    def demote_heading(tokens, idx, options, env):
+    def demote_heading(renderer, tokens, idx, options, env):
         token = tokens[idx]
         level = min(int(token.tag[1]) + 2, 6)
         token.tag = f"h{level}"
-        return md.renderer.renderToken(tokens, idx, options, env)
+        return renderer.renderToken(tokens, idx, options, env)
 
     md.add_render_rule("heading_open", demote_heading)
     md.add_render_rule("heading_close", demote_heading)
