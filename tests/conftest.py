@@ -4,6 +4,12 @@ from villagehall.core.tenancy import council_scope
 from tests.factories import CouncilFactory, NeighbourhoodFactory
 
 
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    # Real hashing takes a deliberate fraction of a second per password; tests make hundreds.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def council(db):
     return CouncilFactory(slug="testborough", name="Testborough Council")
