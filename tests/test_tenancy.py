@@ -1,6 +1,7 @@
 """Every council-owned query is scoped to the current council, and fails closed without one."""
 
 import pytest
+from django.db import transaction
 
 from villagehall.conversation.models import Post
 from villagehall.core.tenancy import NoCurrentCouncil, council_scope
@@ -83,3 +84,16 @@ def test_a_persons_page_in_one_council_shows_only_that_councils_posts(client, tw
     south_post.save()
     page = client.get(f"/north/people/{north_post.author.username}/").content.decode()
     assert "North news" in page and "South news" not in page
+
+
+def test_a_query_built_outside_a_council_fails_however_it_is_run(two_councils):
+    north, *_ = two_councils
+    built_outside = Neighbourhood.objects.filter(name__startswith="H")
+    for run in (list, lambda qs: qs.count(), lambda qs: qs.exists(), lambda qs: qs.update(name="x"),
+                lambda qs: list(Post.dangerously_unscoped.filter(neighbourhood__in=qs))):
+        with pytest.raises(NoCurrentCouncil), transaction.atomic():
+            run(built_outside)
+    with council_scope(north):
+        with pytest.raises(NoCurrentCouncil):  # built outside, run inside: still refused
+            list(built_outside)
+        assert Neighbourhood.objects.filter(name__startswith="H").count() == 1

@@ -56,8 +56,9 @@ SETTINGS = {
         ),
         EnvSetting(
             "ALLOWED_HOSTS",
-            "127.0.0.1,localhost",
-            "Comma-separated host names this installation answers to. Required in production.",
+            None,
+            "Comma-separated host names this installation answers to. Required in production; "
+            "development answers to 127.0.0.1 and localhost.",
         ),
         EnvSetting(
             "CSRF_TRUSTED_ORIGINS",

@@ -20,7 +20,7 @@ if not SECRET_KEY:
         raise ImproperlyConfigured("Set SECRET_KEY in production.")
     SECRET_KEY = "development-only-insecure-key-do-not-use-in-production-0123456789"
 
-ALLOWED_HOSTS = env_list("ALLOWED_HOSTS")
+ALLOWED_HOSTS = env_list("ALLOWED_HOSTS") or ([] if PRODUCTION else ["127.0.0.1", "localhost", "[::1]"])
 if PRODUCTION and not ALLOWED_HOSTS:
     raise ImproperlyConfigured("Set ALLOWED_HOSTS in production.")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
@@ -40,6 +40,8 @@ INSTALLED_APPS = [
     "villagehall.places",
     "villagehall.people",
     "villagehall.conversation",
+    "villagehall.projects",
+    "villagehall.events",
     "villagehall.analytics",
     "villagehall.demo",
 ]

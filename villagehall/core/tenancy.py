@@ -48,15 +48,29 @@ def council_scope(council):
         _current_council.reset(token)
 
 
-class CouncilScopedQuerySet(models.QuerySet):
-    pass
+class _CouncilNotChosen(models.Expression):
+    """Stands in for the council in a query built outside any council.
+
+    Building such a query is allowed (forms and the admin build querysets before they
+    know the council), but turning it into SQL, which every way of running it does,
+    subqueries included, raises NoCurrentCouncil.
+    """
+
+    output_field = models.BigIntegerField()
+
+    def as_sql(self, compiler, connection):
+        require_current_council()
+        raise NoCurrentCouncil("This query was built outside any council; build it inside one.")
 
 
-class CouncilScopedManager(models.Manager.from_queryset(CouncilScopedQuerySet)):
+class CouncilScopedManager(models.Manager):
     """The default manager of council-owned models: scoped, failing closed."""
 
     def get_queryset(self):
-        return super().get_queryset().filter(council=require_current_council())
+        council = _current_council.get()
+        if council is None:
+            return super().get_queryset().filter(council_id=_CouncilNotChosen())
+        return super().get_queryset().filter(council_id=council.pk)
 
 
 class CouncilOwned(models.Model):
