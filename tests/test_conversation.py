@@ -310,3 +310,35 @@ def test_healthz_answers_with_json(client, db):
     response = client.get("/healthz")
     assert response.status_code == 200
     assert response.json()["status"] == "ok"
+
+
+def test_the_author_links_a_related_post_under_see_also(client, scoped, neighbourhood, resident):
+    post = PostFactory(neighbourhood=neighbourhood, council=neighbourhood.council, author=resident)
+    related = PostFactory(neighbourhood=neighbourhood, council=neighbourhood.council, title="The earlier thread")
+    login(client, resident)
+    client.post(f"/testborough/posts/{post.pk}/see-also/", {"other": f"http://testserver{related.get_absolute_url()}"})
+    page = client.get(post.get_absolute_url()).content.decode()
+    assert "See also" in page and "The earlier thread" in page
+    response = client.post(f"/testborough/posts/{post.pk}/see-also/", {"other": "999999"}, follow=True)
+    assert "No post in this council has that address or number" in response.content.decode()
+    response = client.post(f"/testborough/posts/{post.pk}/see-also/", {"other": str(post.pk)}, follow=True)
+    assert "A post cannot link to itself." in response.content.decode()
+
+
+def test_only_the_author_links_posts(client, scoped, neighbourhood, resident):
+    post = PostFactory(neighbourhood=neighbourhood, council=neighbourhood.council)
+    related = PostFactory(neighbourhood=neighbourhood, council=neighbourhood.council)
+    login(client, resident)
+    response = client.post(f"/testborough/posts/{post.pk}/see-also/", {"other": str(related.pk)})
+    assert response.status_code == 403
+    assert "Link a related post" not in client.get(post.get_absolute_url()).content.decode()
+
+
+def test_refusals_and_missing_pages_explain_themselves(client, scoped, neighbourhood, resident):
+    post = PostFactory(neighbourhood=neighbourhood, council=neighbourhood.council)
+    login(client, resident)
+    refused = client.post(f"/testborough/posts/{post.pk}/comments-closed/", {"closed": "1"})
+    assert refused.status_code == 403
+    assert "Only the author or a moderator can close comments." in refused.content.decode()
+    missing = client.get("/testborough/posts/424242/")
+    assert missing.status_code == 404 and "We could not find that page" in missing.content.decode()

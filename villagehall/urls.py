@@ -30,6 +30,7 @@ council_patterns = [
     path("posts/<int:post_id>/comments/", conversation.comment_create, name="comment_create"),
     path("posts/<int:post_id>/reactions/", conversation.reaction_toggle, name="reaction_toggle"),
     path("posts/<int:post_id>/comments-closed/", conversation.post_comments_closed, name="post_comments_closed"),
+    path("posts/<int:post_id>/see-also/", conversation.post_link_add, name="post_link_add"),
     path("org/<slug:organisation_slug>/", conversation.organisation_page, name="organisation"),
     path("people/me/edit/", people.profile_edit, name="profile_edit"),
     path("people/<str:username>/", conversation.person_page, name="person"),

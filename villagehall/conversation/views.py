@@ -90,6 +90,7 @@ def _post_page(request, post, *, comment_form=None, status=200):
         "following": selectors.is_following(follower=request.user, post=post),
         "follow_target": ("post", post.pk),
         "may_close": request.user.has_perm("conversation.post_close_comments", post),
+        "may_link": request.user.has_perm("conversation.post_link", post),
     }, status=status)
 
 
@@ -216,6 +217,24 @@ def post_comments_closed(request, council_slug, post_id):
     services.post_set_comments_closed(person=request.user, post=post, closed=closed)
     messages.success(request, "Comments are closed." if closed else "Comments are open again.")
     return redirect(post)
+
+
+@login_required
+@require_POST
+def post_link_add(request, council_slug, post_id):
+    post = access_post(post_id)
+    wanted = request.POST.get("other", "").strip().rstrip("/").rsplit("/", 1)[-1]
+    other = Post.objects.filter(pk=int(wanted)).first() if wanted.isdigit() else None
+    if other is None:
+        messages.error(request, "No post in this council has that address or number, so nothing was linked.")
+        return redirect(f"{post.get_absolute_url()}#see-also")
+    try:
+        services.post_link_add(person=request.user, from_post=post, to_post=other)
+    except ValidationError as error:
+        messages.error(request, error.messages[0])
+    else:
+        messages.success(request, f"“{other.title}” is now linked under “See also”.")
+    return redirect(f"{post.get_absolute_url()}#see-also")
 
 
 FOLLOW_TARGETS = {
