@@ -52,6 +52,10 @@ class Interaction(CouncilOwned):
         "conversation.Post", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
         help_text="The platform post this interaction concerns, when it happened on the platform.",
     )
+    event = models.ForeignKey(
+        "events.Event", null=True, blank=True, on_delete=models.SET_NULL, related_name="interactions",
+        help_text="The event attended, for attendance.",
+    )
 
     class Meta:
         ordering = ["at", "id"]
@@ -64,8 +68,30 @@ class Interaction(CouncilOwned):
         indexes = [
             models.Index(fields=["council", "acting_for", "at"], name="interaction_by_service"),
             models.Index(fields=["council", "neighbourhood", "at"], name="interaction_by_place"),
+            models.Index(fields=["council", "at"], name="interaction_by_time"),
             models.Index(fields=["thread", "at"], name="interaction_by_thread"),
         ]
 
     def __str__(self):
         return f"{self.kind} by {self.actor_id} at {self.at:%Y-%m-%d %H:%M}"
+
+
+class ImportedRecord(CouncilOwned):
+    """The record an id from an imported file became, so importing it again finds the same record."""
+
+    class Type(models.TextChoices):
+        PERSON = "person", "Person"
+        PROJECT = "project", "Project"
+        EVENT = "event", "Event"
+
+    type = models.CharField(max_length=10, choices=Type.choices)
+    external_id = models.CharField(max_length=100)
+    object_id = models.BigIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["council", "type", "external_id"], name="imported_record_once"),
+        ]
+
+    def __str__(self):
+        return f"{self.type} {self.external_id} → {self.object_id}"

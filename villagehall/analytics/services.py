@@ -13,12 +13,12 @@ def community_space_of(organisation):
 
 def interaction_record(
     *, kind, actor, at, neighbourhood, acting_for=None, group=None, thread=None,
-    addressed_to=None, post=None, channel=Interaction.Channel.ONLINE,
+    addressed_to=None, post=None, event=None, channel=Interaction.Channel.ONLINE,
 ) -> Interaction:
     """Record one interaction event; a post passes thread=None and becomes its own thread."""
     interaction = Interaction.objects.create(
         kind=kind, actor=actor, at=at, neighbourhood=neighbourhood, acting_for=acting_for,
-        group=group, thread=thread, addressed_to=addressed_to, post=post, channel=channel,
+        group=group, thread=thread, addressed_to=addressed_to, post=post, event=event, channel=channel,
     )
     if kind == Interaction.Kind.POST and thread is None:
         interaction.thread = interaction
