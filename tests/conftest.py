@@ -10,6 +10,17 @@ def fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def empty_cache():
+    # Cached pages are keyed by council id and content version, which a fresh test
+    # database hands out again: each test starts with an empty cache.
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 @pytest.fixture
 def council(db):
     return CouncilFactory(slug="testborough", name="Testborough Council")

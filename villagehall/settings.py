@@ -59,6 +59,7 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "villagehall.core.tenancy.CouncilMiddleware",
+    "villagehall.core.page_cache.AnonymousPageCacheMiddleware",
 ]
 
 ROOT_URLCONF = "villagehall.urls"

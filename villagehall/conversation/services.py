@@ -10,6 +10,7 @@ from villagehall.analytics.models import Interaction
 from villagehall.analytics.services import community_space_of, interaction_record
 from villagehall.conversation.models import Comment, Follow, Post, PostLink, Reaction
 from villagehall.conversation.rules import may_speak_for
+from villagehall.core.page_cache import council_content_changed
 from villagehall.core.text import render_markdown
 
 
@@ -45,6 +46,7 @@ def post_create(
         neighbourhood=neighbourhood or (organisation.neighbourhood if organisation else None),
         group=community_space_of(organisation), addressed_to=addressed_to, post=post,
     )
+    council_content_changed()
     return post
 
 
@@ -76,6 +78,7 @@ def comment_create(*, author, post, body, parent=None, acting_for=None, at=None)
         neighbourhood=post.neighbourhood or (post.organisation.neighbourhood if post.organisation else None),
         group=community_space_of(post.organisation), thread=_thread_of(post), post=post,
     )
+    council_content_changed()
     return comment
 
 
@@ -98,6 +101,7 @@ def reaction_toggle(*, person, post, kind, comment=None, at=None) -> bool:
     if existing.exists():
         existing.delete()
         target_model.objects.filter(pk=target_pk).update(**{field: F(field) - 1})
+        council_content_changed()
         return False
     try:
         with transaction.atomic():
@@ -113,6 +117,7 @@ def reaction_toggle(*, person, post, kind, comment=None, at=None) -> bool:
         neighbourhood=post.neighbourhood or (post.organisation.neighbourhood if post.organisation else None),
         group=community_space_of(post.organisation), thread=_thread_of(post), post=post,
     )
+    council_content_changed()
     return True
 
 
@@ -123,6 +128,7 @@ def post_set_comments_closed(*, person, post, closed: bool) -> Post:
         raise PermissionDenied("Only the author or a moderator can close comments.")
     post.comments_closed = closed
     post.save(update_fields=["comments_closed"])
+    council_content_changed()
     return post
 
 
@@ -134,6 +140,7 @@ def post_link_add(*, person, from_post, to_post) -> PostLink:
     if from_post.pk == to_post.pk:
         raise ValidationError("A post cannot link to itself.")
     link, _ = PostLink.objects.get_or_create(from_post=from_post, to_post=to_post, defaults={"added_by": person})
+    council_content_changed()
     return link
 
 

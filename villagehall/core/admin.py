@@ -2,6 +2,7 @@
 
 from django.contrib import admin
 
+from villagehall.core.page_cache import council_content_changed
 from villagehall.core.tenancy import CouncilOwned
 
 
@@ -37,6 +38,20 @@ class CouncilOwnedAdmin(admin.ModelAdmin):
         elif issubclass(related, CouncilOwned):
             kwargs["queryset"] = _limit_to_councils(related.dangerously_unscoped.all(), request.user)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        council_content_changed(council=obj.council)
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        council_content_changed(council=obj.council)
+
+    def delete_queryset(self, request, queryset):
+        councils = {obj.council for obj in queryset}
+        super().delete_queryset(request, queryset)
+        for council in councils:
+            council_content_changed(council=council)
 
     def has_module_permission(self, request):
         return request.user.is_active and request.user.is_staff

@@ -2,6 +2,7 @@
 
 from django.db import transaction
 
+from villagehall.core.page_cache import council_content_changed
 from villagehall.core.tenancy import require_current_council
 from villagehall.people.models import Residency
 
@@ -18,6 +19,8 @@ def profile_update(*, person, display_name, bio, neighbourhoods):
     Residency.objects.bulk_create(
         [Residency(council=require_current_council(), person=person, neighbourhood_id=pk) for pk in chosen - existing]
     )
+    # A name shows on every council's pages where the person has spoken.
+    council_content_changed(every_council=True)
 
 
 @transaction.atomic

@@ -28,6 +28,9 @@ class Council(models.Model):
     time_zone = models.CharField(max_length=64, default="Europe/London")
     welcome = models.TextField(blank=True, help_text="A short welcome shown on the council's home page.")
     created_at = models.DateTimeField(auto_now_add=True)
+    # Goes up by one whenever anything shown on the council's pages changes; cached pages
+    # are keyed by it, so a change makes every older copy unreachable at once.
+    content_version = models.PositiveBigIntegerField(default=0, editable=False)
 
     class Meta:
         ordering = ["name"]

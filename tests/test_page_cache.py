@@ -1,0 +1,45 @@
+"""Anonymous visitors get cached pages, and never a page older than the last change."""
+
+import pytest
+
+from villagehall.conversation import services
+from tests.factories import PersonFactory, PostFactory
+
+
+def test_anonymous_pages_are_cached_and_change_with_the_content(client, scoped, neighbourhood):
+    post = PostFactory(neighbourhood=neighbourhood, council=neighbourhood.council, title="Library hours")
+    first = client.get("/testborough/northfield/")
+    assert first["X-Village-Hall-Cache"] == "miss" and not first.cookies
+    again = client.get("/testborough/northfield/")
+    assert again["X-Village-Hall-Cache"] == "hit" and again.content == first.content
+    services.comment_create(author=PersonFactory(), post=post, body="Open late on Thursdays")
+    after = client.get("/testborough/northfield/")
+    assert after["X-Village-Hall-Cache"] == "miss"
+    assert "1 comment" in after.content.decode()
+    assert "Open late on Thursdays" in client.get(post.get_absolute_url()).content.decode()
+
+
+def test_anonymous_pages_carry_no_personal_token(client, scoped, neighbourhood):
+    post = PostFactory(neighbourhood=neighbourhood, council=neighbourhood.council)
+    page = client.get(post.get_absolute_url())
+    assert "csrfmiddlewaretoken" not in page.content.decode() and not page.cookies
+
+
+def test_signed_in_pages_are_never_served_from_the_cache(client, scoped, neighbourhood):
+    PostFactory(neighbourhood=neighbourhood, council=neighbourhood.council)
+    client.get("/testborough/northfield/")
+    person = PersonFactory(display_name="Signed In Sue")
+    client.force_login(person)
+    page = client.get("/testborough/northfield/")
+    assert "X-Village-Hall-Cache" not in page
+    assert "Signed In Sue" in page.content.decode()
+
+
+def test_a_new_name_shows_at_once(client, scoped, neighbourhood):
+    author = PersonFactory(display_name="Old Name")
+    PostFactory(neighbourhood=neighbourhood, council=neighbourhood.council, author=author)
+    assert "Old Name" in client.get("/testborough/northfield/").content.decode()
+    from villagehall.people.services import profile_update
+
+    profile_update(person=author, display_name="New Name", bio="", neighbourhoods=[])
+    assert "New Name" in client.get("/testborough/northfield/").content.decode()
