@@ -342,3 +342,19 @@ def test_refusals_and_missing_pages_explain_themselves(client, scoped, neighbour
     assert "Only the author or a moderator can close comments." in refused.content.decode()
     missing = client.get("/testborough/posts/424242/")
     assert missing.status_code == 404 and "We could not find that page" in missing.content.decode()
+
+
+def test_a_busy_sub_thread_shows_its_first_replies_and_links_to_the_rest(client, scoped, neighbourhood, resident):
+    post = PostFactory(neighbourhood=neighbourhood, council=neighbourhood.council)
+    start = timezone.now()
+    top = services.comment_create(author=resident, post=post, body="Top comment", at=start)
+    parent = top
+    for n in range(8):  # a chain of replies, each to the one before
+        parent = services.comment_create(author=resident, post=post, body=f"Reply number {n}", parent=parent,
+                                         at=start + timezone.timedelta(minutes=n + 1))
+    page = client.get(post.get_absolute_url()).content.decode()
+    assert "Reply number 4" in page and "Reply number 5" not in page
+    assert f"?thread={top.pk}" in page and "Show 3 more replies" in page
+    whole = client.get(f"{post.get_absolute_url()}?thread={top.pk}").content.decode()
+    assert "Reply number 7" in whole and "Back to all comments" in whole
+    assert client.get(f"{post.get_absolute_url()}?thread=999999").status_code == 404

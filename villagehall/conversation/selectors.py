@@ -4,7 +4,8 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.paginator import Paginator
-from django.db.models import Q
+from django.db.models import Count, F, Q, Window
+from django.db.models.functions import RowNumber
 
 from villagehall.conversation.models import Comment, Follow, Post, PostLink, Reaction
 
@@ -44,6 +45,7 @@ def post_get(*, post_id) -> Post:
 class CommentNode:
     comment: Comment
     replies: list = field(default_factory=list)
+    hidden_replies: int = 0  # replies under a top-level comment left for its own page
 
 
 @dataclass
@@ -53,12 +55,34 @@ class CommentPage:
     total_top_level: int
     next_page: int | None
 
+    def comment_ids(self) -> list[int]:
+        ids, stack = [], list(self.nodes)
+        while stack:
+            node = stack.pop()
+            ids.append(node.comment.pk)
+            stack.extend(node.replies)
+        return ids
+
+
+def _build_tree(roots, replies) -> list[CommentNode]:
+    nodes = {comment.pk: CommentNode(comment) for comment in roots}
+    for reply in replies:
+        nodes[reply.pk] = CommentNode(reply)
+    for reply in replies:
+        parent = nodes.get(reply.parent_id)
+        if parent is not None:
+            parent.replies.append(nodes[reply.pk])
+    return [nodes[root.pk] for root in roots]
+
 
 def comment_tree_page(*, post, page=1, cumulative=True) -> CommentPage:
-    """Return top-level comments (oldest first) with all their replies, one page at a time.
+    """Return top-level comments (oldest first) with their first replies, one page at a time.
 
-    With `cumulative`, pages 1..page are returned together: the no-JavaScript "show more"
-    link reloads the post with more comments. Without it, only that page (for htmx).
+    Each top-level comment brings at most REPLIES_SHOWN replies (the earliest, so every
+    reply's parent is among them); the rest are a link away, so one busy sub-thread cannot
+    make the page heavy. With `cumulative`, pages 1..page come together: the
+    no-JavaScript "show more" link reloads the post with more comments. Without it, only
+    that page (for htmx).
     """
     size = settings.COMMENTS_PAGE_SIZE
     page = max(1, page)
@@ -67,34 +91,46 @@ def comment_tree_page(*, post, page=1, cumulative=True) -> CommentPage:
     start = 0 if cumulative else (page - 1) * size
     end = page * size
     roots = list(top_level.select_related("author", "acting_for").order_by("created_at", "id")[start:end])
-    replies = (
-        Comment.objects.filter(root__in=roots, depth__gt=0)
-        .select_related("author", "acting_for")
-        .order_by("created_at", "id")
-        if roots else []
-    )
-    nodes = {comment.pk: CommentNode(comment) for comment in roots}
-    for reply in replies:
-        nodes[reply.pk] = CommentNode(reply)
-    for reply in replies:
-        parent = nodes.get(reply.parent_id)
-        if parent is not None:
-            parent.replies.append(nodes[reply.pk])
-    shown = min(end, total)
+    replies = []
+    if roots:
+        replies = list(
+            Comment.objects.filter(root__in=roots, depth__gt=0)
+            .annotate(
+                place=Window(RowNumber(), partition_by=F("root_id"), order_by=[F("created_at"), F("id")]),
+                under_root=Window(Count("id"), partition_by=F("root_id")),
+            )
+            .filter(place__lte=settings.COMMENT_REPLIES_SHOWN)
+            .select_related("author", "acting_for")
+            .order_by("created_at", "id")
+        )
+    nodes = _build_tree(roots, replies)
+    totals = {reply.root_id: reply.under_root for reply in replies}
+    for node in nodes:
+        node.hidden_replies = max(0, totals.get(node.comment.pk, 0) - settings.COMMENT_REPLIES_SHOWN)
     return CommentPage(
-        nodes=[nodes[root.pk] for root in roots],
-        shown=shown,
+        nodes=nodes,
+        shown=min(end, total),
         total_top_level=total,
         next_page=page + 1 if end < total else None,
     )
 
 
-def reactions_given(*, person, posts=(), post=None) -> set[tuple]:
-    """Return the person's reactions as a set of (post_id, comment_id, kind) for the given posts."""
+def comment_thread(*, post, root_id) -> CommentNode:
+    """Return one top-level comment with every reply under it, or raise Comment.DoesNotExist."""
+    root = Comment.objects.select_related("author", "acting_for").get(post=post, pk=root_id, depth=0)
+    replies = list(
+        Comment.objects.filter(root=root, depth__gt=0).select_related("author", "acting_for").order_by("created_at", "id")
+    )
+    return _build_tree([root], replies)[0]
+
+
+def reactions_given(*, person, post, comment_ids=()) -> set[tuple]:
+    """Return the person's reactions to a post and the given comments on it, as (post_id, comment_id, kind)."""
     if not person.is_authenticated:
         return set()
-    reactions = Reaction.objects.filter(person=person)
-    reactions = reactions.filter(post=post) if post is not None else reactions.filter(post__in=[p.pk for p in posts])
+    reactions = Reaction.objects.filter(person=person, post=post).filter(
+        Q(comment__isnull=True) | Q(comment_id__in=list(comment_ids))
+    )
     return set(reactions.values_list("post_id", "comment_id", "kind"))
 
 

@@ -51,7 +51,6 @@ def neighbourhood_feed(request, council_slug, neighbourhood_slug):
         "page": page,
         "kind": kind,
         "kinds": Post.Kind.choices,
-        "reacted": selectors.reactions_given(person=request.user, posts=page.object_list),
         "following": selectors.is_following(follower=request.user, neighbourhood=neighbourhood),
         "follow_target": ("neighbourhood", neighbourhood.pk),
     })
@@ -66,14 +65,21 @@ def organisation_page(request, council_slug, organisation_slug):
         "organisation": organisation,
         "page": page,
         "members": members,
-        "reacted": selectors.reactions_given(person=request.user, posts=page.object_list),
         "following": selectors.is_following(follower=request.user, organisation=organisation),
         "follow_target": ("organisation", organisation.pk),
     })
 
 
 def _post_page(request, post, *, comment_form=None, status=200):
-    comments = selectors.comment_tree_page(post=post, page=_page_number(request, "comments"))
+    thread_id = request.GET.get("thread", "")
+    if thread_id.isdigit():
+        try:
+            node = selectors.comment_thread(post=post, root_id=int(thread_id))
+        except Comment.DoesNotExist:
+            raise Http404("There is no such comment on this post.")
+        comments = selectors.CommentPage(nodes=[node], shown=1, total_top_level=1, next_page=None)
+    else:
+        comments = selectors.comment_tree_page(post=post, page=_page_number(request, "comments"))
     organisations = organisations_person_can_speak_for(person=request.user)
     replying_to = None
     reply_to = request.GET.get("reply_to") or (comment_form.data.get("parent") if comment_form else None)
@@ -85,8 +91,9 @@ def _post_page(request, post, *, comment_form=None, status=200):
         "comments": comments,
         "comment_form": comment_form or CommentForm(organisations=organisations),
         "speaking_for": organisations,
-        "reacted": selectors.reactions_given(person=request.user, post=post),
+        "reacted": selectors.reactions_given(person=request.user, post=post, comment_ids=comments.comment_ids()),
         "see_also": selectors.see_also(post=post),
+        "single_thread": thread_id.isdigit(),
         "following": selectors.is_following(follower=request.user, post=post),
         "follow_target": ("post", post.pk),
         "may_close": request.user.has_perm("conversation.post_close_comments", post),
@@ -101,7 +108,7 @@ def post_page(request, council_slug, post_id):
         comments = selectors.comment_tree_page(post=post, page=_page_number(request, "comments"), cumulative=False)
         return render(request, "conversation/_comment_page.html", {
             "post": post, "comments": comments,
-            "reacted": selectors.reactions_given(person=request.user, post=post),
+            "reacted": selectors.reactions_given(person=request.user, post=post, comment_ids=comments.comment_ids()),
         })
     return _post_page(request, post)
 
@@ -203,7 +210,9 @@ def reaction_toggle(request, council_slug, post_id):
     if request.htmx:
         return render(request, "conversation/_reactions.html", {
             "post": post, "target": target, "comment": comment,
-            "reacted": selectors.reactions_given(person=request.user, post=post),
+            "reacted": selectors.reactions_given(
+                person=request.user, post=post, comment_ids=[comment.pk] if comment else []
+            ),
         })
     anchor = f"#comment-{comment.pk}" if comment else ""
     return redirect(f"{post.get_absolute_url()}{anchor}")
@@ -274,7 +283,6 @@ def person_page(request, council_slug, username):
         "page": page,
         "residencies": person.residencies.filter(council=request.council).select_related("neighbourhood"),
         "memberships": person.memberships.filter(council=request.council).select_related("organisation"),
-        "reacted": selectors.reactions_given(person=request.user, posts=page.object_list),
         "following": selectors.is_following(follower=request.user, person=person),
         "follow_target": ("person", person.pk),
     })
@@ -287,5 +295,4 @@ def following_page(request, council_slug):
     return render(request, "conversation/following.html", {
         "following": following,
         "page": following.latest,
-        "reacted": selectors.reactions_given(person=request.user, posts=following.latest.object_list),
     })
