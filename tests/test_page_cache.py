@@ -43,3 +43,13 @@ def test_a_new_name_shows_at_once(client, scoped, neighbourhood):
 
     profile_update(person=author, display_name="New Name", bio="", neighbourhoods=[])
     assert "New Name" in client.get("/testborough/northfield/").content.decode()
+
+
+def test_signed_in_feeds_show_a_new_post_at_once(client, scoped, neighbourhood):
+    reader = PersonFactory()
+    client.force_login(reader)
+    assert "Nothing here yet" in client.get("/testborough/northfield/").content.decode()
+    services.post_create(author=PersonFactory(), kind="offer", title="Spare compost", body="Free to collect.",
+                         neighbourhood=neighbourhood)
+    page = client.get("/testborough/northfield/").content.decode()
+    assert "Spare compost" in page and "Nothing here yet" not in page

@@ -1,7 +1,8 @@
 """Addresses.
 
     /                                   the councils on this installation
-    /healthz                            health check (JSON)
+    /healthz                            health check: app and database (JSON)
+    /ping                               liveness: the app alone
     /accounts/…                         sign up, sign in, sign out (django-allauth)
     /admin/                             set-up for council and site administrators
     /<council>/                         council home
@@ -41,6 +42,7 @@ council_patterns = [
 urlpatterns = [
     path("", core.council_list, name="council_list"),
     path("healthz", core.healthz, name="healthz"),
+    path("ping", core.ping, name="ping"),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     path("<slug:council_slug>/", include(council_patterns)),

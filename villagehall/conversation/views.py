@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_GET, require_POST
 
 from villagehall.conversation import selectors, services
@@ -20,6 +21,11 @@ def _page_number(request, name="page") -> int:
         return max(1, int(request.GET.get(name, 1)))
     except ValueError:
         return 1
+
+
+def _lazy_feed(**criteria):
+    """Return a page of posts that is only read if the page's cached list is missing."""
+    return SimpleLazyObject(lambda: selectors.post_feed(**criteria))
 
 
 def access_post(post_id) -> Post:
@@ -45,10 +51,12 @@ def neighbourhood_feed(request, council_slug, neighbourhood_slug):
     kind = request.GET.get("kind") or ""
     if kind and kind not in Post.Kind.values:
         kind = ""
-    page = selectors.post_feed(neighbourhood=neighbourhood, kind=kind, page=_page_number(request))
+    number = _page_number(request)
+    page = _lazy_feed(neighbourhood=neighbourhood, kind=kind, page=number)
     return render(request, "conversation/neighbourhood_feed.html", {
         "neighbourhood": neighbourhood,
         "page": page,
+        "list_key": f"n{neighbourhood.pk}:{kind}:{number}",
         "kind": kind,
         "kinds": Post.Kind.choices,
         "following": selectors.is_following(follower=request.user, neighbourhood=neighbourhood),
@@ -59,11 +67,13 @@ def neighbourhood_feed(request, council_slug, neighbourhood_slug):
 @require_GET
 def organisation_page(request, council_slug, organisation_slug):
     organisation = get_object_or_404(Organisation.objects.select_related("neighbourhood"), slug=organisation_slug)
-    page = selectors.post_feed(organisation=organisation, page=_page_number(request))
+    number = _page_number(request)
+    page = _lazy_feed(organisation=organisation, page=number)
     members = organisation.memberships.select_related("person").order_by("person__display_name")
     return render(request, "conversation/organisation.html", {
         "organisation": organisation,
         "page": page,
+        "list_key": f"o{organisation.pk}:{number}",
         "members": members,
         "following": selectors.is_following(follower=request.user, organisation=organisation),
         "follow_target": ("organisation", organisation.pk),
@@ -277,10 +287,12 @@ def follow_toggle(request, council_slug):
 @require_GET
 def person_page(request, council_slug, username):
     person = get_object_or_404(Person, username=username, is_active=True)
-    page = selectors.post_feed(author=person, page=_page_number(request))
+    number = _page_number(request)
+    page = _lazy_feed(author=person, page=number)
     return render(request, "conversation/person.html", {
         "person": person,
         "page": page,
+        "list_key": f"p{person.pk}:{number}",
         "residencies": person.residencies.filter(council=request.council).select_related("neighbourhood"),
         "memberships": person.memberships.filter(council=request.council).select_related("organisation"),
         "following": selectors.is_following(follower=request.user, person=person),

@@ -1,5 +1,5 @@
 from django.db import connection
-from django.http import JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
@@ -18,6 +18,13 @@ def healthz(request):
     except Exception as error:  # any database failure means "not healthy"
         return JsonResponse({"status": "error", "database": str(error.__class__.__name__)}, status=503)
     return JsonResponse({"status": "ok", "database": connection.vendor})
+
+
+@never_cache
+@require_GET
+def ping(request):
+    """Answer "ok" without touching the database: a liveness probe, and the benchmarks' B1."""
+    return HttpResponse("ok", content_type="text/plain")
 
 
 @require_GET
