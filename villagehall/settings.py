@@ -89,10 +89,13 @@ def _database(url: str | None) -> dict:
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": DATA_DIR / "villagehall.sqlite3",
             "OPTIONS": SQLITE_OPTIONS,
+            # Opening SQLite and setting its pragmas costs more than most requests: keep it open.
+            "CONN_MAX_AGE": None,
+            "CONN_HEALTH_CHECKS": True,
         }
     config = dj_database_url.parse(url)
     if config["ENGINE"] == "django.db.backends.sqlite3":
-        config["OPTIONS"] = SQLITE_OPTIONS
+        config.update(OPTIONS=SQLITE_OPTIONS, CONN_MAX_AGE=None, CONN_HEALTH_CHECKS=True)
     elif config["ENGINE"] == "django.db.backends.postgresql":
         config["OPTIONS"] = {
             "pool": {"min_size": 1, "max_size": int(env("DATABASE_POOL_MAX")), "timeout": 10},
