@@ -358,3 +358,20 @@ def test_a_busy_sub_thread_shows_its_first_replies_and_links_to_the_rest(client,
     whole = client.get(f"{post.get_absolute_url()}?thread={top.pk}").content.decode()
     assert "Reply number 7" in whole and "Back to all comments" in whole
     assert client.get(f"{post.get_absolute_url()}?thread=999999").status_code == 404
+
+
+def test_after_replying_you_land_where_your_comment_shows(client, scoped, neighbourhood, resident):
+    post = PostFactory(neighbourhood=neighbourhood, council=neighbourhood.council)
+    start = timezone.now() - timezone.timedelta(days=1)
+    first = None
+    for n in range(25):
+        made = services.comment_create(author=resident, post=post, body=f"Earlier {n}",
+                                       at=start + timezone.timedelta(minutes=n))
+        first = first or made
+    login(client, resident)
+    newest = client.post(f"/testborough/posts/{post.pk}/comments/", {"body": "The newest"})
+    comment = Comment.objects.get(body="The newest")
+    assert newest["Location"] == f"{post.get_absolute_url()}?comments=2#comment-{comment.pk}"
+    assert "The newest" in client.get(newest["Location"]).content.decode()
+    reply = client.post(f"/testborough/posts/{post.pk}/comments/", {"body": "Replying to the first", "parent": first.pk})
+    assert reply["Location"].startswith(f"{post.get_absolute_url()}#comment-")

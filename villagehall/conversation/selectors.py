@@ -115,6 +115,15 @@ def comment_tree_page(*, post, page=1, cumulative=True) -> CommentPage:
     )
 
 
+def comment_page_number(*, comment) -> int:
+    """Return the page of the post's comments on which this comment (or its top-level comment) shows."""
+    root = comment if comment.depth == 0 else Comment.objects.only("created_at").get(pk=comment.root_id)
+    earlier = Comment.objects.filter(post_id=comment.post_id, depth=0).filter(
+        Q(created_at__lt=root.created_at) | Q(created_at=root.created_at, id__lt=root.pk)
+    ).count()
+    return earlier // settings.COMMENTS_PAGE_SIZE + 1
+
+
 def comment_thread(*, post, root_id) -> CommentNode:
     """Return one top-level comment with every reply under it, or raise Comment.DoesNotExist."""
     root = Comment.objects.select_related("author", "acting_for").get(post=post, pk=root_id, depth=0)

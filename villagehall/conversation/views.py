@@ -193,7 +193,9 @@ def comment_create(request, council_slug, post_id):
                 if parent is not None:
                     response["HX-Retarget"] = f"#replies-{parent.pk}"
                 return response
-            return redirect(f"{post.get_absolute_url()}?comments=999#comment-{comment.pk}")
+            page = selectors.comment_page_number(comment=comment)
+            shown_at = f"?comments={page}" if page > 1 else ""
+            return redirect(f"{post.get_absolute_url()}{shown_at}#comment-{comment.pk}")
     if request.htmx:
         response = render(request, "conversation/_comment_form_errors.html", {"form": form}, status=422)
         response["HX-Retarget"] = "#reply-errors"
