@@ -39,29 +39,39 @@ def _cacheable_request(request) -> bool:
 
 
 class AnonymousPageCacheMiddleware:
-    """Serve council pages to anonymous visitors from the cache, keyed by content version."""
+    """Serve council pages to anonymous visitors from the cache, keyed by content version.
+
+    Sits after CouncilMiddleware, so the council (and its version) is known by the time
+    its process_view runs.
+    """
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        if not _cacheable_request(request):
-            return self.get_response(request)
-        council = request.council
-        key = f"page:{council.pk}:{council.content_version}:{request.headers.get('HX-Request', '')}:{request.get_full_path()}"
-        cached = cache.get(key)
-        if cached is not None:
-            content, content_type = cached
-            response = HttpResponse(content, content_type=content_type)
-            response["X-Village-Hall-Cache"] = "hit"
-            return response
         response = self.get_response(request)
+        key = request.__dict__.pop("_page_cache_key", None)
         if (
-            response.status_code == 200
+            key is not None
+            and response.status_code == 200
             and not response.streaming
             and not response.cookies
             and not response.has_header("Cache-Control")
         ):
             cache.set(key, (response.content, response["Content-Type"]), CACHE_SECONDS)
             response["X-Village-Hall-Cache"] = "miss"
+        return response
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        if not _cacheable_request(request):
+            return None
+        council = request.council
+        key = f"page:{council.pk}:{council.content_version}:{request.headers.get('HX-Request', '')}:{request.get_full_path()}"
+        cached = cache.get(key)
+        if cached is None:
+            request._page_cache_key = key
+            return None
+        content, content_type = cached
+        response = HttpResponse(content, content_type=content_type)
+        response["X-Village-Hall-Cache"] = "hit"
         return response

@@ -13,7 +13,6 @@ from contextvars import ContextVar
 
 from django.db import models
 from django.http import Http404
-from django.urls import resolve, Resolver404
 
 _current_council: ContextVar = ContextVar("current_council", default=None)
 
@@ -114,9 +113,10 @@ class CouncilOwned(models.Model):
 
 
 class CouncilMiddleware:
-    """Set the current council from the `council` part of the address.
+    """Set the current council from the `council` part of the address, for the whole request.
 
-    An unknown council is a 404 before any view runs.
+    Runs once the address is resolved, before any view; an unknown council is a 404.
+    The council stays current while the response is rendered, and is reset after.
     """
 
     def __init__(self, get_response):
@@ -125,20 +125,24 @@ class CouncilMiddleware:
     def __call__(self, request):
         request.council = None
         try:
-            match = resolve(request.path_info)
-        except Resolver404:
             return self.get_response(request)
-        slug = match.kwargs.get("council_slug")
-        if slug is None:
-            return self.get_response(request)
-        from villagehall.places.models import Council
+        finally:
+            token = request.__dict__.pop("_council_token", None)
+            if token is not None:
+                _current_council.reset(token)
 
-        council = Council.objects.filter(slug=slug).first()
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        slug = view_kwargs.get("council_slug")
+        if slug is None:
+            return None
+        from villagehall.places.selectors import council_by_slug
+
+        council = council_by_slug(slug=slug)
         if council is None:
             raise Http404("No council lives at this address.")
         request.council = council
-        with council_scope(council):
-            return self.get_response(request)
+        request._council_token = _current_council.set(council)
+        return None
 
 
 def current_council_context(request):
