@@ -41,6 +41,8 @@ INSTALLED_APPS = [
     "villagehall.people",
     "villagehall.conversation",
     "villagehall.projects",
+    "villagehall.offers",
+    "villagehall.responses",
     "villagehall.events",
     "villagehall.analytics",
     "villagehall.demo",
@@ -148,6 +150,7 @@ ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_SIGNUP_FORM_CLASS = "villagehall.people.forms.SignupDetailsForm"
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
+ACCOUNT_ADAPTER = "villagehall.people.adapters.AccountAdapter"
 ACCOUNT_EMAIL_VERIFICATION = "optional"
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_LOGOUT_ON_GET = False

@@ -32,10 +32,6 @@ def test_sign_up_and_land_signed_in(browsing, world):
     assert person.check_password(PASSWORD)
 
 
-@pytest.mark.xfail(reason=(
-    "allauth saves new people with an empty username (ACCOUNT_USER_MODEL_USERNAME_FIELD = None and no adapter "
-    "fills it): council pages fail to reverse 'person' for them, and a second sign-up breaks the unique username"
-))
 def test_new_members_can_use_council_pages(browsing, world):
     for email, name in [("sam@example.org", "Sam from Elm Road"), ("kim@example.org", "Kim Khan")]:
         page = browsing.page()

@@ -154,9 +154,7 @@ def test_empty_post_body_is_explained_and_the_title_kept(browsing, world, js):
 
 
 @pytest.mark.parametrize("js", [
-    pytest.param(True, id="js", marks=pytest.mark.xfail(
-        reason="hall.js treats htmx's 422 as success: it resets the form and empties #reply-errors, "
-               "so the message flashes away and the typed reply is lost")),
+    pytest.param(True, id="js"),
     pytest.param(False, id="no-js"),
 ])
 def test_empty_reply_is_explained(browsing, world, js):

@@ -53,7 +53,7 @@ class PostForm(SpeakingAsMixin, forms.Form):
         label="Neighbourhood", queryset=Neighbourhood.dangerously_unscoped.none(), required=False, empty_label="None (only on the organisation’s page)",
     )
     addressed_to = forms.ModelChoiceField(
-        label="Ask a council service (optional)", queryset=Organisation.dangerously_unscoped.none(), required=False,
+        label="Ask a council service", queryset=Organisation.dangerously_unscoped.none(), required=False,
         empty_label="No one in particular",
         help_text="Addressing a service puts your post in front of its officers.",
     )

@@ -54,6 +54,7 @@ class CommentPage:
     shown: int  # top-level comments shown so far, including earlier pages
     total_top_level: int
     next_page: int | None
+    next_first_id: int | None = None  # the first comment the "show more" link brings into view
 
     def comment_ids(self) -> list[int]:
         ids, stack = [], list(self.nodes)
@@ -90,7 +91,9 @@ def comment_tree_page(*, post, page=1, cumulative=True) -> CommentPage:
     total = top_level.count()
     start = 0 if cumulative else (page - 1) * size
     end = page * size
-    roots = list(top_level.select_related("author", "acting_for").order_by("created_at", "id")[start:end])
+    # One beyond the page, to know where the "show more" link should land.
+    roots = list(top_level.select_related("author", "acting_for").order_by("created_at", "id")[start:end + 1])
+    next_first_id = roots.pop().pk if len(roots) > end - start else None
     replies = []
     if roots:
         replies = list(
@@ -111,7 +114,8 @@ def comment_tree_page(*, post, page=1, cumulative=True) -> CommentPage:
         nodes=nodes,
         shown=min(end, total),
         total_top_level=total,
-        next_page=page + 1 if end < total else None,
+        next_page=page + 1 if next_first_id else None,
+        next_first_id=next_first_id,
     )
 
 
