@@ -36,6 +36,10 @@ council_patterns = [
     path("people/me/edit/", people.profile_edit, name="profile_edit"),
     path("people/<str:username>/", conversation.person_page, name="person"),
     path("health/", include("villagehall.analytics.urls")),
+    path("projects/", include("villagehall.projects.urls")),
+    path("offers/", include("villagehall.offers.urls")),
+    path("funds/", include("villagehall.offers.fund_urls")),
+    path("responses/", include("villagehall.responses.urls")),
     path("<slug:neighbourhood_slug>/", conversation.neighbourhood_feed, name="neighbourhood_feed"),
 ]
 

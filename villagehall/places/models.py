@@ -11,7 +11,7 @@ from villagehall.core.tenancy import CouncilOwned
 RESERVED_SLUGS = frozenset(
     {"org", "posts", "people", "following", "follow", "comments", "admin", "api",
      "accounts", "dashboard", "health", "analytics", "projects", "events", "offers",
-     "static", "media", "new", "search", "feeds", "moderation"}
+     "static", "media", "new", "search", "feeds", "moderation", "funds", "responses"}
 )
 
 

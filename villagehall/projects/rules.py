@@ -1,0 +1,40 @@
+"""Who may do what with community projects: named rules used by pages, services and commands."""
+
+import rules
+
+from villagehall.people.selectors import person_is_council_administrator
+from villagehall.projects.models import ProjectMember
+
+
+@rules.predicate
+def is_project_organiser(person, project):
+    return project is not None and ProjectMember.objects.filter(
+        project=project, person=person, role=ProjectMember.Role.ORGANISER
+    ).exists()
+
+
+@rules.predicate
+def is_team_member(person, project):
+    return project is not None and ProjectMember.objects.filter(project=project, person=person).exists()
+
+
+@rules.predicate
+def is_council_administrator(person):
+    return person_is_council_administrator(person=person)
+
+
+@rules.predicate
+def project_is_open(person, project):
+    return project is not None and not project.is_closed
+
+
+rules.add_perm("projects.project_create", rules.is_authenticated)
+rules.add_perm("projects.project_change_status", rules.is_authenticated & (is_project_organiser | is_council_administrator))
+rules.add_perm("projects.need_manage", rules.is_authenticated & is_project_organiser & project_is_open)
+rules.add_perm("projects.project_join", rules.is_authenticated & project_is_open & ~is_team_member)
+rules.add_perm("projects.project_leave", rules.is_authenticated & is_team_member & ~is_project_organiser)
+rules.add_perm("projects.update_post", rules.is_authenticated & is_team_member)
+# The organisation's side of a partnership is checked by the service: only its members
+# may put its name to a project.
+rules.add_perm("projects.partner_add", rules.is_authenticated & project_is_open)
+rules.add_perm("projects.partner_remove", rules.is_authenticated & (is_project_organiser | is_council_administrator))
