@@ -205,7 +205,7 @@ def borough_build(*, council, scale: Scale, rng, until: datetime) -> Borough:
     service_orgs = _services_create(council)
     voluntary_orgs = _voluntary_orgs_create(council, scale, rng)
     groups = _groups_create(council, scale, rng, places)
-    people, demo_people = _people_create(council, scale, rng, places, service_orgs, voluntary_orgs, groups)
+    people, demo_people = _people_create(council, scale, rng, places, service_orgs, voluntary_orgs, groups, until)
     services = [_service_plan(org, places, rng) for org in service_orgs]
     return Borough(
         council=council, scale=scale, places=places, services=services, voluntary_orgs=voluntary_orgs,
@@ -322,7 +322,7 @@ def _unique_slugs(names) -> list[str]:
     return slugs
 
 
-def _people_create(council, scale, rng, places, services, voluntary_orgs, groups):
+def _people_create(council, scale, rng, places, services, voluntary_orgs, groups, until):
     """Create everyone, with their memberships and residencies; return (ids, demo ids by role)."""
     size_factor = max(1.0, len(places) / len(words.BOROUGH_NEIGHBOURHOODS))
     officer_counts = {org.key: round(OFFICERS_PER_SERVICE[org.key] * size_factor) for org in services}
@@ -389,7 +389,7 @@ def _people_create(council, scale, rng, places, services, voluntary_orgs, groups
         for position in chosen:
             people[position]["memberships"].append((group, Membership.Role.MEMBER, ""))
 
-    person_ids = _person_rows_create(people, rng)
+    person_ids = _person_rows_create(people, rng, until)
     demo_ids = {role: person_ids[position] for role, position in demo.items()}
 
     memberships, residencies = [], []
@@ -415,11 +415,13 @@ def _people_create(council, scale, rng, places, services, voluntary_orgs, groups
     return person_ids, demo_ids
 
 
-def _person_rows_create(people, rng) -> list[int]:
+def _person_rows_create(people, rng, until) -> list[int]:
     # Hashing a password is slow on purpose, so the demo hashes the shared password
     # once; everyone else gets an unusable password and cannot sign in.
     demo_password = make_password(DEMO_PASSWORD)
     no_password = make_password(None)
+    # Everyone joined in the half year before the demo year began.
+    year_start = until - timedelta(weeks=WEEKS)
     rows = []
     for position, person in enumerate(people):
         account = person.get("account")
@@ -432,7 +434,8 @@ def _person_rows_create(people, rng) -> list[int]:
             username = slugify(f"{first} {last}").replace("-", ".") + f".{position}"
             email, password, bio = f"{username}@{DEMO_PEOPLE_DOMAIN}", no_password, ""
         rows.append(Person(username=username, email=email, password=password, first_name=first, last_name=last,
-                           display_name=f"{first} {last}", bio=bio))
+                           display_name=f"{first} {last}", bio=bio,
+                           date_joined=year_start - timedelta(days=rng.uniform(0, 180))))
     created = Person.objects.bulk_create(rows, batch_size=2_000)
     return [person.pk for person in created]
 
@@ -477,12 +480,15 @@ def _service_plan(org: Org, places: list[Place], rng) -> ServicePlan:
         if pattern == ENGAGED:
             weeks = bytearray(b"\x01" * WEEKS)
         elif pattern == INTERMITTENT:
-            # Bursts: a week with the service is often followed by another, and a quiet
-            # spell by more quiet; about a third of the weeks in all.
-            on = rng.random() < 0.33
-            for week in range(WEEKS):
-                weeks[week] = on
-                on = rng.random() < (0.55 if on else 0.22)
+            # Bursts: two weeks there, four away, from a different week in each place and
+            # now and then a week early or late. That is a third of any twelve weeks, so
+            # the pattern reads the same whatever window a dashboard looks at.
+            phase = rng.randrange(6)
+            for burst in range(-phase, WEEKS, 6):
+                burst += rng.choice((-1, 0, 0, 0, 1))
+                for week in (burst, burst + 1):
+                    if 0 <= week < WEEKS:
+                        weeks[week] = 1
         elif pattern == DOCKING:
             # It launches the consultation and comes back when it closes, and that is all.
             weeks[consultation[0]] = weeks[consultation[1]] = 1

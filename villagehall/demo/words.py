@@ -698,6 +698,9 @@ KIND_COMMENTS = {
     "blog": ["Useful read, thank you.", "This matches what we've seen at {venue}.", "Thanks for writing this up.",
              "Would be good to hear how this goes next year."],
 }
+# Neighbours on a service's own post, when nothing more particular fits.
+SERVICE_POST_COMMENTS = ["Thanks for letting us know.", "Thanks for the update.", "Good to know.",
+                         "Useful, thank you.", "Thanks, I'll pass this on to my neighbours."]
 # Neighbours chiming in on something asked of a service.
 ASK_COMMENTS = ["Thanks for raising this.", "I noticed this too.", "It's been like this for a while.",
                 "Hope they sort it soon.", "Same problem near us.", "Good question, I'd like to know too."]

@@ -39,12 +39,12 @@ CHIP_IN_CHANCE = {ENGAGED: 0.5, INTERMITTENT: 0.2}
 # it (measured on the borough; used to aim at the scale's number of posts).
 IDLE_WEEK_SHARE = {ENGAGED: 0.5, INTERMITTENT: 0.5, DOCKING: 0.0}
 KIND_WEIGHTS = {"question": 1.0, "request": 0.8, "offer": 0.7, "idea": 0.6, "announcement": 0.8, "update": 1.0}
-KIND_COMMENTS = {
+KIND_COMMENT_WEIGHTS = {
     "question": 1.3, "request": 1.1, "offer": 0.8, "idea": 1.5, "announcement": 0.8, "update": 0.7, "blog": 1.0,
 }
 # Community comments per post, before the kind's weight, as a share of the scale's
 # comments per post: services' answers and follow-ups make up the rest.
-COMMUNITY_COMMENT_SHARE = 0.95
+COMMUNITY_COMMENT_SHARE = 0.88
 MAX_DEPTH = 5
 # What a service does offline in a week it is present, and on which channel.
 SERVICE_CONTACTS = {
@@ -131,7 +131,7 @@ class Year:
         self.update_chance = 0.5 * self.service_posting**2
         self.weekly_posts = self._weekly_community_posts()
         base = self.scale.comments_per_post * COMMUNITY_COMMENT_SHARE
-        self.comment_means = {kind: base * weight for kind, weight in KIND_COMMENTS.items()}
+        self.comment_means = {kind: base * weight for kind, weight in KIND_COMMENT_WEIGHTS.items()}
         self.post_reactions_mean = self.scale.reactions_per_post * 0.45
         self.comment_reactions_mean = self.scale.reactions_per_post * 0.55 / self.scale.comments_per_post
 
@@ -496,12 +496,14 @@ class Year:
                 return say(words.AUTHOR_THANKS)
             return say(words.REPLIES)
         # What people say about this post in particular, then what fits any post of its kind.
+        by_service = plan.acting_for is not None and plan.acting_for.is_service
+        general = words.SERVICE_POST_COMMENTS if by_service else words.KIND_COMMENTS[plan.kind]
         if plan.addressed_to is not None:
             pools = [words.ASK_COMMENTS]
         elif template.get("replies") and rng.random() < 0.7:
-            pools = [template["replies"], words.KIND_COMMENTS[plan.kind]]
+            pools = [template["replies"], general]
         else:
-            pools = [words.KIND_COMMENTS[plan.kind]]
+            pools = [general]
         return self.text.comment_from(pools + [words.REPLIES], locale, used=used)
 
     def _answer_time(self, service: ServicePlan, place: Place, posted: int) -> int | None:
@@ -560,10 +562,12 @@ class Year:
         """Phone calls, drop-ins, meetings, paper forms and assisted visits this week."""
         rng = self.rng
         busyness = self.weekly_posts[place.index] / REFERENCE_WEEKLY_POSTS
+        # A service's team does not grow as fast as the place it serves.
+        service_busyness = math.sqrt(busyness)
         for service in self.borough.services:
             if not service.is_active(place, week) or service.key not in SERVICE_CONTACTS:
                 continue
-            for _ in range(self._count(SERVICE_CONTACTS[service.key][0] * busyness)):
+            for _ in range(self._count(SERVICE_CONTACTS[service.key][0] * service_busyness)):
                 self._service_contact(service, place, week)
         # More of the contact in the most deprived places is offline, and more assisted.
         expected = (11 - place.decile) / 5 * busyness

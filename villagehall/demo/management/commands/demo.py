@@ -97,6 +97,8 @@ class Command(BaseCommand):
                       desc="A year of posts") as progress:
                 year = Year(borough, writer, rng)
                 year.write(progress)
+                # The scale's number of posts is a target; end the bar at the real count.
+                progress.total = progress.n
             follows = follows_create(borough, rng, batch_size=scale.batch_size)
             # Pages cached while a long load ran are out of date now.
             council_content_changed(council=council)
