@@ -113,10 +113,12 @@ class Membership(CouncilOwned):
 
 
 class CouncilRole(CouncilOwned):
-    """A council-wide role: council administrator (and later moderator)."""
+    """A council-wide role, granted by a council administrator."""
 
     class Role(models.TextChoices):
         ADMINISTRATOR = "administrator", "Council administrator"
+        MODERATOR = "moderator", "Moderator"
+        DIGITAL_CHAMPION = "digital_champion", "Digital champion"
 
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="council_roles")
     role = models.CharField(max_length=20, choices=Role.choices)
