@@ -35,6 +35,17 @@ class OfficialResponse(CouncilOwned):
     def __str__(self):
         return f"{self.organisation} on {self.post_id}: {self.status}"
 
+    @property
+    def history(self) -> list:
+        """Return every entry, oldest first (from the prefetched updates when there are some)."""
+        return list(self.updates.all())
+
+    @property
+    def latest(self):
+        """Return the latest entry: what the service says now."""
+        entries = self.history
+        return entries[-1] if entries else None
+
 
 class ResponseUpdate(CouncilOwned):
     """One entry in a response's history: the first answer, then each progress update."""
