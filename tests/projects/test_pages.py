@@ -90,6 +90,11 @@ def test_the_status_form_explains_unmet_criteria_and_changes_nothing(client, tow
     assert town.orchard.status == "idea" and ProjectStatusChange.objects.filter(project=town.orchard).count() == 1
     client.force_login(town.nina)
     assert client.get(f"/testborough/projects/{town.orchard.pk}/status/").status_code == 403
+    services.project_join(person=town.nina, project=town.orchard)
+    client.force_login(town.rita)
+    response = client.post(f"/testborough/projects/{town.orchard.pk}/status/", {"to_status": "forming", "reason": "Nina"},
+                           follow=True)
+    assert "The project is now “forming”." in text(response)
 
 
 def test_a_need_added_through_the_form_and_a_room_needs_its_times(client, town):

@@ -125,7 +125,7 @@ def project_status(request, council_slug, project_id):
     form = StatusForm(request.POST or None, moves=moves)
     if request.method == "POST" and form.is_valid():
         try:
-            services.project_status_change(
+            project = services.project_status_change(
                 person=request.user, project=project, to_status=form.cleaned_data["to_status"],
                 reason=form.cleaned_data["reason"],
             )
