@@ -3,3 +3,6 @@ from django.apps import AppConfig
 
 class PeopleConfig(AppConfig):
     name = "villagehall.people"
+
+    def ready(self):
+        from villagehall.people import rules  # noqa: F401  (registers the permissions)

@@ -71,6 +71,14 @@ class Organisation(CouncilOwned):
         help_text="Where the organisation is based, if it has one home.",
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # The "verified" mark: set only by a council administrator through organisation_verify.
+    verified = models.BooleanField(
+        default=False, editable=False, help_text="A council administrator has checked the organisation is who it says.",
+    )
+    verified_by = models.ForeignKey(
+        "people.Person", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", editable=False,
+    )
+    verified_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["name"]
@@ -143,3 +151,74 @@ class Residency(CouncilOwned):
         constraints = [
             models.UniqueConstraint(fields=["person", "neighbourhood"], name="one_residency_per_neighbourhood"),
         ]
+
+
+class CouncilEmailDomain(CouncilOwned):
+    """An email domain whose verified addresses make a person an officer of one council service."""
+
+    domain = models.CharField(
+        max_length=253, help_text="The part after the @, for example “brackenford.gov.uk”. Only exact matches count.",
+    )
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="email_domains",
+        limit_choices_to={"kind": Organisation.Kind.COUNCIL_SERVICE},
+        help_text="The council service people with a verified address at this domain become officers of.",
+    )
+    title = models.CharField(max_length=100, blank=True, help_text="The title their badge shows, if any.")
+    added_by = models.ForeignKey(Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    added_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "allowed email domain"
+        ordering = ["domain"]
+        constraints = [
+            models.UniqueConstraint(fields=["council", "domain", "organisation"], name="one_email_domain_per_service"),
+        ]
+
+    def __str__(self):
+        return f"@{self.domain} → {self.organisation}"
+
+
+class GrantRecord(CouncilOwned):
+    """One grant or removal of a badge, a verified mark or a council role: who, when, why."""
+
+    class Action(models.TextChoices):
+        OFFICER_BADGE_GRANTED = "officer_badge_granted", "Officer badge granted"
+        OFFICER_BADGE_REMOVED = "officer_badge_removed", "Officer badge removed"
+        ORGANISATION_VERIFIED = "organisation_verified", "Organisation verified"
+        ORGANISATION_UNVERIFIED = "organisation_unverified", "Verified mark removed"
+        COUNCIL_ROLE_GRANTED = "council_role_granted", "Council role granted"
+        COUNCIL_ROLE_REMOVED = "council_role_removed", "Council role removed"
+        EMAIL_DOMAIN_ADDED = "email_domain_added", "Allowed email domain added"
+        EMAIL_DOMAIN_REMOVED = "email_domain_removed", "Allowed email domain removed"
+
+    class Source(models.TextChoices):
+        ADMINISTRATOR = "administrator", "A council administrator"
+        EMAIL_DOMAIN = "email_domain", "A verified email address at an allowed domain"
+        SYSTEM = "system", "Village Hall itself"
+
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    action = models.CharField(max_length=30, choices=Action.choices)
+    source = models.CharField(max_length=20, choices=Source.choices)
+    # Who did it; empty when an allowed email domain or a command did.
+    actor = models.ForeignKey(Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    person = models.ForeignKey(Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    organisation = models.ForeignKey(Organisation, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    role = models.CharField(max_length=20, blank=True)
+    reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+
+    def __str__(self):
+        return f"{self.get_action_display()} at {self.at:%Y-%m-%d %H:%M}"
+
+
+class RetiredName(models.Model):
+    """The hash of a display name a deleted account used, held back so no one can take it on to impersonate them."""
+
+    name_hash = models.CharField(max_length=64, unique=True)
+    retired_until = models.DateTimeField(db_index=True)
+
+    def __str__(self):
+        return f"a retired name, until {self.retired_until:%Y-%m-%d}"

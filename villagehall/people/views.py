@@ -15,15 +15,18 @@ class ProfileForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, person, **kwargs):
         super().__init__(*args, **kwargs)
+        self.person = person
         self.fields["neighbourhoods"].queryset = Neighbourhood.objects.all()
 
     def clean_display_name(self):
         name = self.cleaned_data["display_name"].strip()
         if not name:
             raise forms.ValidationError("Tell your neighbours what to call you.")
-        return name
+        if name == self.person.display_name:
+            return name
+        return services.display_name_check(name=name)
 
 
 @login_required
@@ -34,7 +37,7 @@ def profile_edit(request, council_slug):
         "bio": person.bio,
         "neighbourhoods": [r.neighbourhood_id for r in person.residencies.all()],
     }
-    form = ProfileForm(request.POST or None, initial=initial)
+    form = ProfileForm(request.POST or None, initial=initial, person=person)
     if request.method == "POST" and form.is_valid():
         services.profile_update(person=person, **form.cleaned_data)
         messages.success(request, "Your profile is saved.")

@@ -1,0 +1,137 @@
+"""Officer badges, verified marks and council roles are given by a council administrator
+(or by an allowed email domain), never self-claimed, and every grant and removal is recorded."""
+
+import pytest
+from allauth.account.models import EmailAddress
+from django.core.exceptions import PermissionDenied, ValidationError
+
+from tests.factories import CouncilFactory, MembershipFactory, OrganisationFactory, PersonFactory
+from tests.test_email import PASSWORD, link_in, smtp_inbox  # noqa: F401  (the SMTP fixture)
+from villagehall.people import services
+from villagehall.people.models import CouncilRole, GrantRecord, Membership, Person
+
+
+@pytest.fixture
+def parks(council):
+    return OrganisationFactory(council=council, slug="parks", name="Parks", kind="council_service")
+
+
+@pytest.fixture
+def administrator(council):
+    person = PersonFactory(display_name="Ada Administrator")
+    services.council_administrator_grant(person=person, council=council)
+    return person
+
+
+def records(**filters):
+    return list(GrantRecord.dangerously_unscoped.filter(**filters).values_list("action", "actor", "person", "reason"))
+
+
+def test_an_administrator_gives_and_takes_away_an_officer_badge_on_the_record(council, parks, administrator):
+    olu = PersonFactory()
+    membership = services.officer_badge_grant(by=administrator, person=olu, organisation=parks,
+                                              reason="Started in Parks this week.", title="Parks officer")
+    assert membership.title == "Parks officer" and membership.council == council
+    granted = GrantRecord.dangerously_unscoped.get(action="officer_badge_granted")
+    assert (granted.actor, granted.person, granted.organisation, granted.reason, granted.source) == (
+        administrator, olu, parks, "Started in Parks this week.", "administrator")
+    assert granted.at is not None
+
+    services.officer_badge_remove(by=administrator, membership=membership, reason="Moved to Housing.")
+    assert not Membership.dangerously_unscoped.filter(person=olu).exists()
+    assert records(action="officer_badge_removed") == [("officer_badge_removed", administrator.pk, olu.pk, "Moved to Housing.")]
+
+
+def test_nobody_else_can_claim_a_badge_or_a_verified_mark(council, parks, administrator):
+    olu = PersonFactory()
+    # Not themselves, not an admin of the service's own page, not another council's administrator.
+    service_admin = MembershipFactory(organisation=parks, role=Membership.Role.ADMIN).person
+    elsewhere = PersonFactory()
+    services.council_administrator_grant(person=elsewhere, council=CouncilFactory(slug="elsewhere"))
+    group = OrganisationFactory(council=council, slug="gardeners")
+    for who in (olu, service_admin, elsewhere):
+        with pytest.raises(PermissionDenied):
+            services.officer_badge_grant(by=who, person=olu, organisation=parks, reason="Me, please.")
+        with pytest.raises(PermissionDenied):
+            services.organisation_verify(by=who, organisation=group, reason="We are real.")
+        with pytest.raises(PermissionDenied):
+            services.council_role_grant(by=who, person=olu, council=council, role="moderator", reason="Me.")
+    assert not Membership.dangerously_unscoped.filter(person=olu).exists()
+    group.refresh_from_db()
+    assert not group.verified
+
+
+def test_a_grant_says_why_and_badges_belong_to_services(council, parks, administrator):
+    with pytest.raises(ValidationError):
+        services.officer_badge_grant(by=administrator, person=PersonFactory(), organisation=parks, reason="  ")
+    group = OrganisationFactory(council=council, slug="gardeners")
+    with pytest.raises(ValidationError):
+        services.officer_badge_grant(by=administrator, person=PersonFactory(), organisation=group, reason="Why not.")
+    assert not GrantRecord.dangerously_unscoped.filter(action="officer_badge_granted").exists()
+
+
+def test_an_administrator_verifies_an_organisation_and_can_take_it_back(council, administrator):
+    group = OrganisationFactory(council=council, slug="gardeners", kind="voluntary_org")
+    services.organisation_verify(by=administrator, organisation=group, reason="Charity 1234567 checked.")
+    group.refresh_from_db()
+    assert group.verified and group.verified_by == administrator and group.verified_at is not None
+    services.organisation_unverify(by=administrator, organisation=group, reason="The charity closed.")
+    group.refresh_from_db()
+    assert not group.verified and group.verified_by is None and group.verified_at is None
+    assert [r[0] for r in records(organisation=group)] == ["organisation_unverified", "organisation_verified"]
+
+
+def test_council_roles_are_granted_and_removed_on_the_record(council, administrator):
+    mo = PersonFactory()
+    role = services.council_role_grant(by=administrator, person=mo, council=council, role="moderator",
+                                       reason="Volunteered at the residents' meeting.")
+    assert role.role == CouncilRole.Role.MODERATOR
+    with pytest.raises(ValidationError):
+        services.council_role_remove(
+            by=administrator, reason="Oops.",
+            council_role=CouncilRole.dangerously_unscoped.get(person=administrator),
+        )
+    services.council_role_remove(by=administrator, council_role=role, reason="Stepped down.")
+    assert [r[0] for r in records(person=mo)] == ["council_role_removed", "council_role_granted"]
+
+
+def test_an_allowed_domain_gives_existing_verified_people_their_badge(council, parks, administrator):
+    verified = PersonFactory(email="olu@brackenford.gov.uk")
+    EmailAddress.objects.create(user=verified, email=verified.email, verified=True, primary=True)
+    unverified = PersonFactory(email="una@brackenford.gov.uk")
+    EmailAddress.objects.create(user=unverified, email=unverified.email, verified=False, primary=True)
+    lookalike = PersonFactory(email="eve@brackenford.gov.uk.example.com")
+    EmailAddress.objects.create(user=lookalike, email=lookalike.email, verified=True, primary=True)
+    subdomain = PersonFactory(email="sid@mail.brackenford.gov.uk")
+    EmailAddress.objects.create(user=subdomain, email=subdomain.email, verified=True, primary=True)
+
+    services.council_email_domain_add(by=administrator, organisation=parks, domain="@Brackenford.gov.uk",
+                                      title="Parks officer", reason="Every Parks officer has one.")
+
+    officers = set(Membership.dangerously_unscoped.filter(organisation=parks).values_list("person", flat=True))
+    assert officers == {verified.pk}
+    granted = GrantRecord.dangerously_unscoped.get(action="officer_badge_granted")
+    assert granted.source == "email_domain" and granted.actor is None and "@brackenford.gov.uk" in granted.reason
+    assert Membership.dangerously_unscoped.get(person=verified).title == "Parks officer"
+
+
+def test_only_an_administrator_allows_a_domain(council, parks):
+    with pytest.raises(PermissionDenied):
+        services.council_email_domain_add(by=PersonFactory(), organisation=parks, domain="brackenford.gov.uk")
+    with pytest.raises(ValidationError):
+        services.validate_email_domain("not a domain")
+
+
+def test_verifying_an_address_at_an_allowed_domain_makes_an_officer(client, council, parks, administrator, smtp_inbox):
+    services.council_email_domain_add(by=administrator, organisation=parks, domain="brackenford.gov.uk")
+    response = client.post("/accounts/signup/", {
+        "email": "olu@brackenford.gov.uk", "display_name": "Olu", "password1": PASSWORD, "password2": PASSWORD,
+    })
+    assert response.status_code == 302
+    olu = Person.objects.get(email="olu@brackenford.gov.uk")
+    assert not Membership.dangerously_unscoped.filter(person=olu).exists(), "not before the address is verified"
+    _, message = smtp_inbox.only()
+    assert client.post(link_in(message, "/accounts/confirm-email/")).status_code == 302
+    membership = Membership.dangerously_unscoped.get(person=olu)
+    assert membership.organisation == parks
+    assert records(person=olu)[0][0] == "officer_badge_granted"
