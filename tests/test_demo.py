@@ -1,7 +1,7 @@
 """The demo borough: `villagehall demo` builds what it says, consistent with what the
 conversation services would have written, with services that behave differently."""
 
-from collections import Counter, defaultdict
+from collections import Counter
 from datetime import datetime, timedelta
 from io import StringIO
 from zoneinfo import ZoneInfo

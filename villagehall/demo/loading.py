@@ -40,26 +40,33 @@ class TableWriter:
 
     Rows are tuples in the order of `fields` (attribute names, such as `author_id`);
     times are Unix timestamps, turned into the database's datetime value on the way in.
+    A field not named gets its model default, as `Model.objects.create()` would give it.
     """
 
     def __init__(self, model, fields, *, batch_size: int):
         concrete = {field.attname: field for field in model._meta.concrete_fields}
         unknown = [name for name in fields if name not in concrete]
-        unfilled = [name for name in concrete if name not in fields]
-        if unknown or unfilled:
-            # A field added to the model later must be given a value here too, or the
-            # insert would fail half-way through a long load.
+        defaulted = [field for name, field in concrete.items() if name not in fields]
+        # A field with no default would need a value here, or the insert would fail
+        # half-way through a long load: say so before starting.
+        undefaultable = [
+            field.attname for field in defaulted
+            if not (field.has_default() or field.null or field.empty_strings_allowed)
+        ]
+        if unknown or undefaultable:
             raise LookupError(
-                f"The demo writes {model.__name__} rows with fields {fields}; "
-                f"unknown: {unknown}, not filled: {unfilled}."
+                f"The demo cannot write {model.__name__} rows: unknown fields {unknown}, "
+                f"fields with no default to fill in {undefaultable}."
             )
         self.model = model
         self.batch_size = batch_size
         self.rows: list[tuple] = []
         self.written = 0
+        self.defaults = [field.get_db_prep_save(field.get_default(), connection) for field in defaulted]
         quote = connection.ops.quote_name
         columns = ", ".join(quote(concrete[name].column) for name in fields)
-        placeholders = ", ".join(["%s"] * len(fields))
+        columns += "".join(f", {quote(field.column)}" for field in defaulted)
+        placeholders = ", ".join(["%s"] * (len(fields) + len(defaulted)))
         self.sql = f"INSERT INTO {quote(model._meta.db_table)} ({columns}) VALUES ({placeholders})"
         self.time_positions = [
             position for position, name in enumerate(fields) if isinstance(concrete[name], models.DateTimeField)
@@ -74,15 +81,12 @@ class TableWriter:
         if not self.rows:
             return
         adapt = connection.ops.adapt_datetimefield_value
-        positions = self.time_positions
-        rows = self.rows
-        if positions:
-            rows = []
-            for row in self.rows:
-                row = list(row)
-                for position in positions:
-                    row[position] = adapt(datetime.fromtimestamp(row[position], UTC))
-                rows.append(row)
+        rows = []
+        for row in self.rows:
+            row = list(row)
+            for position in self.time_positions:
+                row[position] = adapt(datetime.fromtimestamp(row[position], UTC))
+            rows.append(row + self.defaults)
         with connection.cursor() as cursor:
             cursor.executemany(self.sql, rows)
         self.written += len(rows)

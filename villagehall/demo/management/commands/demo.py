@@ -4,6 +4,10 @@
     villagehall demo --reset                 delete the demo council and build it again
     villagehall demo --scale city --reset    a million posts for the benchmarks
     villagehall demo --scale city --posts 20000 --reset   the same shape, smaller
+
+The same --seed (and --until, the end of the demo year) builds the same borough. At the
+city scale, loading into a fresh database is much quicker than --reset, which has to
+delete millions of rows first.
 """
 
 import random
