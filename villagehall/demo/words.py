@@ -169,11 +169,11 @@ ORGANISER_TITLES = ["Organiser", "Chair", "Coordinator", "Secretary"]
 # Closing lines for a post, by kind.
 CLOSINGS = {
     "question": ["Thanks in advance.", "Any pointers welcome.", "Does anyone know?", ""],
-    "request": ["Any help would be really appreciated.", "Thank you.", "Even an hour would help.", ""],
+    "request": ["Any help would be really appreciated.", "Thank you.", ""],
     "offer": ["Message me if you'd like it.", "First come, first served.", "Happy to drop it round nearby.", ""],
     "idea": ["What do you think?", "Would anyone be up for this?", "Keen to hear what people think.", ""],
     "announcement": ["All welcome.", "Everyone welcome, no need to book.", "Do come along.", ""],
-    "update": ["Thanks, everyone.", "", "More soon."],
+    "update": ["Thanks, everyone.", ""],
     "blog": [""],
 }
 
@@ -215,7 +215,7 @@ COMMUNITY_TOPICS = [
         "waste": ["Waste team here: leave the full bags by the gate and we'll collect them on Monday."],
     }),
     _topic("lost-pet", [
-        _post("request", ["Has anyone seen a grey cat near {street}?", "Missing: tortoiseshell cat, {street} area"],
+        _post("request", ["Has anyone seen a grey cat near {street}?", "Missing: small grey cat, {street} area"],
               ["She's small, grey with white paws, and a bit shy.", "She didn't come in for her tea last night.",
                "Please could you check sheds and garages if you're nearby?",
                "She's microchipped and the vet on {street} knows to look out for her."],
@@ -500,10 +500,12 @@ SERVICE_ASKS = {
         _post("request", ["Fly-tipping behind the shops on {street}"],
               ["A mattress and a pile of bags.", "It's been there since the weekend."],
               answers=["Thanks: the fly-tipping team will clear it this week.", "Cleared this morning. Thank you."]),
-        _post("question", ["What can go in the blue bin?", "When does the garden waste collection start again?"],
+        _post("question", ["What can go in the blue bin?"],
               ["I always get this wrong.", "The leaflet has gone missing."],
-              answers=["Paper, card, cans, tins and plastic bottles go in the blue bin. Glass goes in the box.",
-                       "Garden waste collections start again in March."]),
+              answers=["Paper, card, cans, tins and plastic bottles go in the blue bin. Glass goes in the box."]),
+        _post("question", ["When does the garden waste collection start again?"],
+              ["The brown bin is full already.", "The leaflet has gone missing."],
+              answers=["Garden waste collections start again in the first week of March."]),
     ],
     "highways": [
         _post("question", ["When will the pothole on {street} be filled?"],
@@ -701,15 +703,19 @@ KIND_COMMENTS = {
 # Neighbours on a service's own post, when nothing more particular fits.
 SERVICE_POST_COMMENTS = ["Thanks for letting us know.", "Thanks for the update.", "Good to know.",
                          "Useful, thank you.", "Thanks, I'll pass this on to my neighbours."]
-# Neighbours chiming in on something asked of a service.
-ASK_COMMENTS = ["Thanks for raising this.", "I noticed this too.", "It's been like this for a while.",
-                "Hope they sort it soon.", "Same problem near us.", "Good question, I'd like to know too."]
+# Neighbours chiming in on something asked of a service, by the kind of post.
+ASK_COMMENTS = {
+    "question": ["Good question, I'd like to know too.", "I've wondered about this too.", "Following."],
+    "request": ["Thanks for raising this.", "I noticed this too.", "It's been like this for a while.",
+                "Hope they sort it soon.", "Same problem near us."],
+    "idea": ["Great idea.", "I'd support this.", "Count me in if it goes ahead.", "Yes please."],
+}
 REPLIES = ["Thanks, that's helpful.", "Same here.", "Good to know.", "I'll pass that on.", "Agreed.",
            "Good point.", "I'll message you.", "Thanks for checking.", "Yes, me too."]
 THANKS_TO_SERVICE = ["Thank you, that's really helpful.", "Thanks for getting back so quickly.", "Much appreciated.",
-                     "Thanks, I'll look out for it.", "Thank you. Will it be done before the weekend?"]
-SERVICE_FOLLOW_UPS = ["Update: this is done now. Thanks for your patience.", "You're welcome. Shout if it happens again.",
-                      "It should be, yes. I'll post here when it is.", "We've put it on the list for next week."]
+                     "Thanks, I'll look out for it."]
+SERVICE_FOLLOW_UPS = ["You're welcome.", "You're welcome. Shout if it happens again.", "Glad to help.",
+                      "Any time. Let us know if there's anything else."]
 STILL_WAITING = ["Any news on this?", "Still waiting to hear back.", "Has anyone had an answer about this?"]
 AUTHOR_THANKS = ["Thanks, everyone.", "Thank you all, this is really helpful.", "Thank you!"]
 OFFICER_REPLIES = ["Thanks, that's useful to know.", "Noted, thank you. We'll look at it when we're next there.",

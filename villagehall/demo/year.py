@@ -430,7 +430,8 @@ class Year:
                     time = self._working_shift(comment.time + self._gap(hours=5))
                     if plan.service.is_active(place, self.borough.week_of(time)):
                         added.append(_Comment(time, "officer-reply", parent=comment, service=plan.service))
-        elif plan.topic is not None and plan.place is not None:
+        elif plan.topic is not None and plan.place is not None and plan.kind != "update":
+            # A service offers help with what is being planned or asked, not with news.
             for key in plan.topic["services"]:
                 service = self.borough.service(key)
                 chance = CHIP_IN_CHANCE.get(service.patterns[place.index], 0)
@@ -499,7 +500,7 @@ class Year:
         by_service = plan.acting_for is not None and plan.acting_for.is_service
         general = words.SERVICE_POST_COMMENTS if by_service else words.KIND_COMMENTS[plan.kind]
         if plan.addressed_to is not None:
-            pools = [words.ASK_COMMENTS]
+            pools = [words.ASK_COMMENTS[plan.kind]]
         elif template.get("replies") and rng.random() < 0.7:
             pools = [template["replies"], general]
         else:
