@@ -88,6 +88,19 @@ SETTINGS = {
             "The sender of every email Village Hall sends.",
         ),
         EnvSetting(
+            "VILLAGEHALL_REQUIRE_SECOND_FACTOR",
+            None,
+            "`true` makes council administrators, moderators and site staff use a second factor "
+            "(an authenticator app or a security key) before the admin and moderation pages. "
+            "Empty means on in production and off in development.",
+        ),
+        EnvSetting(
+            "VILLAGEHALL_TRUSTED_PROXY_COUNT",
+            "0",
+            "How many reverse proxies you run in front of Village Hall, so sign-in rate limits count "
+            "the visitor's address from `X-Forwarded-For` rather than the proxy's.",
+        ),
+        EnvSetting(
             "VILLAGEHALL_WORKERS",
             "2",
             "Server processes started by `villagehall serve` (one per core is a good start).",

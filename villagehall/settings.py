@@ -36,6 +36,9 @@ INSTALLED_APPS = [
     "django_htmx",
     "allauth",
     "allauth.account",
+    "allauth.mfa",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
     "villagehall.core",
     "villagehall.places",
     "villagehall.people",
@@ -59,6 +62,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "villagehall.people.second_factor.SecondFactorMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "villagehall.core.tenancy.CouncilMiddleware",
     "villagehall.core.page_cache.AnonymousPageCacheMiddleware",
@@ -157,6 +161,32 @@ ACCOUNT_LOGOUT_ON_GET = False
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if PRODUCTION else "http"
 LOGIN_REDIRECT_URL = "/"
 LOGIN_URL = "account_login"
+
+# Sign-in rate limits, counted in the cache above: per server process without REDIS_URL,
+# shared by every process with it. docs/accounts.md explains each.
+ACCOUNT_RATE_LIMITS = {
+    "login": "30/m/ip",
+    "login_failed": "10/m/ip,5/5m/key",
+    "signup": "20/m/ip",
+    "reset_password": "20/m/ip,5/m/key",
+    "reset_password_from_key": "20/m/ip",
+    "confirm_email": "1/3m/key",
+    "change_password": "5/m/user",
+    "manage_email": "10/m/user",
+    "reauthenticate": "10/m/user",
+}
+# Behind a reverse proxy every request comes from the proxy: count the client's own address.
+ALLAUTH_TRUSTED_PROXY_COUNT = int(env("VILLAGEHALL_TRUSTED_PROXY_COUNT"))
+
+# A second factor: an authenticator app (works without JavaScript) with recovery codes,
+# or a security key or passkey (needs JavaScript). Required of council administrators,
+# moderators and site staff before the admin and moderation pages; optional for everyone else.
+MFA_ADAPTER = "villagehall.people.second_factor.MFAAdapter"
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
+MFA_TOTP_ISSUER = "Village Hall"
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = not PRODUCTION
+SECOND_FACTOR_REQUIRED_FOR_ROLES = env_flag("VILLAGEHALL_REQUIRE_SECOND_FACTOR") if env("VILLAGEHALL_REQUIRE_SECOND_FACTOR") else PRODUCTION
+SECOND_FACTOR_REQUIRED_VIEW_MODULES = ["django.contrib.admin", "villagehall.moderation"]
 
 if env("EMAIL_HOST") or PRODUCTION:
     MAILERS = {

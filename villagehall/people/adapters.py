@@ -9,6 +9,14 @@ from villagehall.people.models import Person
 class AccountAdapter(DefaultAccountAdapter):
     """Accounts sign in by email; each still gets a stable internal handle for its page address."""
 
+    error_messages = {
+        **DefaultAccountAdapter.error_messages,
+        "too_many_login_attempts": (
+            "There have been too many attempts to sign in to this account, so it is paused for a few "
+            "minutes to keep it safe. Try again shortly, or set a new password."
+        ),
+    }
+
     def populate_username(self, request, user):
         if not user.username:
             user.username = Person.handle_from_email(user.email)
