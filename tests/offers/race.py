@@ -102,7 +102,8 @@ def race_all() -> dict:
     def decide(officer, request):
         return lambda: services.support_request_decide(person=officer, support_request=request, outcome="grant").status
 
-    with mock.patch.object(services, "interaction_record", _slow_interaction_record(services.interaction_record)):
+    slow = _slow_interaction_record(project_services.interaction_record)
+    with mock.patch.object(project_services, "interaction_record", slow):
         # £600 in the fund: one £100 request decided by both officers at once, then the last £500 twice.
         same_request = at_once(council, decide(officers[0], third), decide(officers[1], third))
         last_500 = at_once(council, decide(officers[0], money[0]), decide(officers[1], money[1]))

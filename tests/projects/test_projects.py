@@ -26,6 +26,17 @@ def test_starting_a_project_makes_an_idea_with_its_organiser_history_and_lead_gr
     assert (change.from_status, change.to_status, change.changed_by) == ("", "idea", town.rita)
 
 
+def test_a_project_is_announced_in_its_neighbourhood_and_support_is_recorded_in_its_thread(town):
+    post = town.orchard.post
+    assert (post.kind, post.title, post.neighbourhood, post.organisation, post.acting_for) == (
+        "idea", "New project: Community orchard", town.northfield, town.gardeners, town.gardeners)
+    assert town.orchard.get_absolute_url() in post.body
+    assert post.project_update.project == town.orchard
+    services.partnership_add(person=town.olu, project=town.orchard, organisation=town.parks, role="partner")
+    support = Interaction.objects.get(kind="support")
+    assert (support.post, support.thread) == (post, Interaction.objects.get(post=post, kind="post"))
+
+
 def test_a_resident_starts_a_project_as_themselves(town):
     project = services.project_create(person=town.nina, name="Street party", purpose="", neighbourhood=town.northfield)
     assert project.group is None and not project.partnerships.exists()

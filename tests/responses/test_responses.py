@@ -109,19 +109,25 @@ def test_a_services_response_record_counts_answered_and_how_fast(client, town, q
     now = timezone.now()
     second = conversation.post_create(author=town.rita, kind="request", title="Bins", body="Full.",
                                       neighbourhood=town.northfield, addressed_to=town.parks, at=now - timedelta(days=5))
-    conversation.post_create(author=town.rita, kind="question", title="Trees?", body="When?",
-                             neighbourhood=town.northfield, addressed_to=town.parks)
+    third = conversation.post_create(author=town.rita, kind="question", title="Trees?", body="When?",
+                                     neighbourhood=town.northfield, addressed_to=town.parks, at=now - timedelta(days=4))
     conversation.post_create(author=town.olu, kind="announcement", title="Our own", body="News",
                              neighbourhood=town.northfield, addressed_to=town.parks, acting_for=town.parks)
+    conversation.post_create(author=town.rita, kind="question", title="Unanswered", body="Hello?",
+                             neighbourhood=town.northfield, addressed_to=town.parks)
     services.response_give(person=town.olu, post=question, organisation=town.parks, status="answered", body="Soon.",
                            at=question.created_at + timedelta(hours=2))
+    # A reply with the badge is an answer too; one without it is a neighbour's.
+    conversation.comment_create(author=town.olu, post=third, body="Next month.", acting_for=town.parks,
+                                at=third.created_at + timedelta(hours=10))
+    conversation.comment_create(author=town.pat, post=second, body="As a neighbour: mine too", at=second.created_at + timedelta(hours=1))
     services.response_give(person=town.olu, post=second, organisation=town.parks, status="open", body="Looking.",
                            at=second.created_at + timedelta(hours=72))
     record = response_record(organisation=town.parks)
-    assert (record.addressed, record.answered, record.answered_within_2d, record.median_hours) == (3, 1, 1, 37.0)
+    assert (record.addressed, record.answered, record.answered_within_2d, record.median_hours) == (4, 3, 2, 10.0)
     page = client.get("/testborough/org/parks/").content.decode()
-    assert "Response record" in page and "Posts addressed to Parks: <strong>3</strong>" in page
-    assert "37.0 hours" in page
+    assert "Response record" in page and "addressed to Parks: <strong>4</strong>" in page
+    assert "10.0 hours" in page and "(1 not yet)" in page
     assert "Response record" not in client.get("/testborough/org/gardeners/").content.decode()
 
 

@@ -31,7 +31,7 @@ class Offer(CouncilOwned):
     title = models.CharField(max_length=200)
     description = models.TextField(blank=True)
     organisation = models.ForeignKey(
-        "people.Organisation", null=True, blank=True, on_delete=models.PROTECT, related_name="offers",
+        "people.Organisation", null=True, blank=True, on_delete=models.RESTRICT, related_name="offers",
         help_text="The organisation making the offer; empty for a neighbour offering as themselves.",
     )
     offered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="offers_made")
@@ -106,8 +106,8 @@ class SupportRequest(CouncilOwned):
         DECLINED = "declined", "Declined"
         WITHDRAWN = "withdrawn", "Withdrawn"
 
-    offer = models.ForeignKey(Offer, on_delete=models.PROTECT, related_name="requests")
-    project = models.ForeignKey("projects.Project", on_delete=models.PROTECT, related_name="support_requests")
+    offer = models.ForeignKey(Offer, on_delete=models.RESTRICT, related_name="requests")
+    project = models.ForeignKey("projects.Project", on_delete=models.RESTRICT, related_name="support_requests")
     need = models.ForeignKey("projects.Need", null=True, blank=True, on_delete=models.SET_NULL, related_name="requests")
     asked_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     message = models.TextField(help_text="What it is for and why.")
@@ -121,7 +121,7 @@ class SupportRequest(CouncilOwned):
     # The decision, in the open: who took it, for whom, when and why.
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     decided_for = models.ForeignKey(
-        "people.Organisation", null=True, blank=True, on_delete=models.PROTECT, related_name="decisions"
+        "people.Organisation", null=True, blank=True, on_delete=models.RESTRICT, related_name="decisions"
     )
     decided_at = models.DateTimeField(null=True, blank=True)
     decision_reason = models.TextField(blank=True)
@@ -156,7 +156,7 @@ class SupportRequest(CouncilOwned):
 class Booking(CouncilOwned):
     """A room or venue held for a granted request. Bookings of one room never overlap."""
 
-    offer = models.ForeignKey(Offer, on_delete=models.PROTECT, related_name="bookings")
+    offer = models.ForeignKey(Offer, on_delete=models.RESTRICT, related_name="bookings")
     request = models.OneToOneField(SupportRequest, on_delete=models.CASCADE, related_name="booking")
     starts_at = models.DateTimeField()
     ends_at = models.DateTimeField()
@@ -184,7 +184,7 @@ class Commitment(CouncilOwned):
     project = models.ForeignKey("projects.Project", on_delete=models.CASCADE, related_name="commitments")
     side = models.CharField(max_length=10, choices=Side.choices)
     organisation = models.ForeignKey(
-        "people.Organisation", null=True, blank=True, on_delete=models.PROTECT, related_name="commitments",
+        "people.Organisation", null=True, blank=True, on_delete=models.RESTRICT, related_name="commitments",
         help_text="The organisation that committed; empty for a neighbour or a project of residents.",
     )
     made_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")

@@ -29,8 +29,6 @@ from django.db.models import Count, F
 from django.utils import timezone
 from django.utils.formats import date_format
 
-from villagehall.analytics.models import Interaction
-from villagehall.analytics.services import community_space_of, interaction_record
 from villagehall.conversation.rules import may_speak_for
 from villagehall.core.page_cache import council_content_changed
 from villagehall.offers.models import (
@@ -39,6 +37,7 @@ from villagehall.offers.models import (
 from villagehall.offers.rules import speaks_for_offer
 from villagehall.projects.models import Need
 from villagehall.projects.rules import is_project_organiser
+from villagehall.projects.services import project_support_record
 
 Kind = Offer.Kind
 RequestStatus = SupportRequest.Status
@@ -258,10 +257,7 @@ def _decide(*, support_request, person, outcome, reason, granted, commitments, a
         )
         for promise in commitments
     ])
-    interaction_record(
-        kind=Interaction.Kind.SUPPORT, actor=person, at=at, acting_for=offer.organisation,
-        neighbourhood=project.neighbourhood, group=community_space_of(project.group),
-    )
+    project_support_record(project=project, actor=person, acting_for=offer.organisation, at=at)
     support_request.refresh_from_db()
     council_content_changed()
     return support_request
@@ -340,10 +336,7 @@ def commitment_deliver(*, person, commitment, note="", at=None) -> Commitment:
     if not delivered:
         raise ValidationError("This commitment is already marked delivered.")
     project = commitment.project
-    interaction_record(
-        kind=Interaction.Kind.SUPPORT, actor=person, at=at, acting_for=commitment.organisation,
-        neighbourhood=project.neighbourhood, group=community_space_of(project.group),
-    )
+    project_support_record(project=project, actor=person, acting_for=commitment.organisation, at=at)
     commitment.refresh_from_db()
     council_content_changed()
     return commitment

@@ -1,6 +1,10 @@
 """Community projects: their team, partners, needs, updates and the record of every
 step in their lifecycle."""
 
+# Links between a council's own rows are RESTRICT rather than PROTECT: nothing can be
+# deleted from under a project, yet deleting a whole council (which cascades to both
+# ends) still works.
+
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
@@ -23,7 +27,7 @@ class Project(CouncilOwned):
 
     name = models.CharField(max_length=200)
     neighbourhood = models.ForeignKey(
-        "places.Neighbourhood", null=True, blank=True, on_delete=models.PROTECT, related_name="projects"
+        "places.Neighbourhood", null=True, blank=True, on_delete=models.RESTRICT, related_name="projects"
     )
     start = models.DateField()
     end = models.DateField(null=True, blank=True, help_text="Empty while the project is still going.")
@@ -41,13 +45,17 @@ class Project(CouncilOwned):
         help_text="The step a paused project goes back to when it resumes.",
     )
     group = models.ForeignKey(
-        "people.Organisation", null=True, blank=True, on_delete=models.PROTECT, related_name="projects_run",
+        "people.Organisation", null=True, blank=True, on_delete=models.RESTRICT, related_name="projects_run",
         help_text="The community group or voluntary organisation that runs the project, if not residents alone.",
     )
     started_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="projects_started"
     )
     status_changed_at = models.DateTimeField(null=True, blank=True)
+    post = models.OneToOneField(
+        "conversation.Post", null=True, blank=True, on_delete=models.SET_NULL, related_name="announced_project",
+        help_text="The post that announced the project: its thread is the project's conversation.",
+    )
 
     class Meta:
         ordering = ["-start", "name"]
@@ -76,7 +84,7 @@ class ProjectPartner(CouncilOwned):
         SUPPORTER = "supporter", "Supporter"
 
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="partnerships")
-    organisation = models.ForeignKey("people.Organisation", on_delete=models.PROTECT, related_name="partnerships")
+    organisation = models.ForeignKey("people.Organisation", on_delete=models.RESTRICT, related_name="partnerships")
     role = models.CharField(max_length=10, choices=Role.choices, default=Role.PARTNER)
     added_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

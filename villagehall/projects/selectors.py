@@ -46,7 +46,7 @@ def project_directory(*, neighbourhood=None, status="", need_kind="", page=1):
 
 def project_get(*, project_id) -> Project:
     """Return the project with its place and group, or raise Project.DoesNotExist."""
-    return Project.objects.select_related("neighbourhood", "group", "started_by").get(pk=project_id)
+    return Project.objects.select_related("neighbourhood", "group", "started_by", "post").get(pk=project_id)
 
 
 def project_facts(*, project) -> lifecycle.ProjectFacts:

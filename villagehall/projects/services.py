@@ -20,6 +20,15 @@ from villagehall.projects.selectors import project_facts
 Status = Project.Status
 
 
+def project_support_record(*, project, actor, acting_for, at) -> Interaction:
+    """Record support given to a project (METRICS.md kind `support`), in the project's thread."""
+    thread = Interaction.objects.filter(post_id=project.post_id, kind=Interaction.Kind.POST).first() if project.post_id else None
+    return interaction_record(
+        kind=Interaction.Kind.SUPPORT, actor=actor, at=at, acting_for=acting_for, neighbourhood=project.neighbourhood,
+        group=community_space_of(project.group), thread=thread, post=project.post if thread else None,
+    )
+
+
 @transaction.atomic
 def project_create(*, person, name, purpose, neighbourhood, group=None, at=None) -> Project:
     """Start a project as a resident, or for a community group one is a member of."""
@@ -37,6 +46,15 @@ def project_create(*, person, name, purpose, neighbourhood, group=None, at=None)
         name=name.strip(), purpose=purpose, purpose_html=render_markdown(purpose), neighbourhood=neighbourhood,
         group=group, started_by=person, start=timezone.localdate(at), status=Status.IDEA, status_changed_at=at,
     )
+    # The project is announced where its neighbours are; the announcement's thread is the
+    # project's conversation, and the support it is given is recorded in that thread.
+    project.post = post_create(
+        author=person, kind=Post.Kind.IDEA, title=f"New project: {project.name}",
+        body=f"{purpose.strip()}\n\n[Follow the project, join its team or offer support]({project.get_absolute_url()})".strip(),
+        neighbourhood=neighbourhood, organisation=group, acting_for=group, at=at,
+    )
+    project.save(update_fields=["post"])
+    ProjectUpdate.objects.create(project=project, post=project.post)
     ProjectMember.objects.create(project=project, person=person, role=ProjectMember.Role.ORGANISER, joined_at=at)
     ProjectStatusChange.objects.create(
         project=project, from_status="", to_status=Status.IDEA, changed_by=person, at=at,
@@ -129,10 +147,7 @@ def partnership_add(*, person, project, organisation, role, at=None) -> ProjectP
             )
     except IntegrityError:
         raise ValidationError(f"{organisation.name} is already on this project.")
-    interaction_record(
-        kind=Interaction.Kind.SUPPORT, actor=person, at=at, acting_for=organisation,
-        neighbourhood=project.neighbourhood, group=community_space_of(project.group),
-    )
+    project_support_record(project=project, actor=person, acting_for=organisation, at=at)
     council_content_changed()
     return partnership
 

@@ -18,7 +18,7 @@ class OfficialResponse(CouncilOwned):
 
     post = models.ForeignKey("conversation.Post", on_delete=models.CASCADE, related_name="official_responses")
     organisation = models.ForeignKey(
-        "people.Organisation", on_delete=models.PROTECT, related_name="official_responses",
+        "people.Organisation", on_delete=models.RESTRICT, related_name="official_responses",
         limit_choices_to={"kind": "council_service"},
     )
     status = models.CharField(max_length=12, choices=Status.choices)

@@ -3,9 +3,9 @@
 import statistics
 from dataclasses import dataclass
 
-from django.db.models import Exists, Min, OuterRef, Prefetch, Q
+from django.db.models import OuterRef, Prefetch, Q, Subquery
 
-from villagehall.conversation.models import Post
+from villagehall.analytics.models import Interaction
 from villagehall.people.models import Membership, Organisation
 from villagehall.responses.models import OfficialResponse, ResponseNotice, ResponseUpdate
 
@@ -49,24 +49,26 @@ class ResponseRecord:
 
 
 def response_record(*, organisation) -> ResponseRecord:
-    """Return how many posts were addressed to the service, how many it answered, and how fast."""
-    answered = OfficialResponse.objects.filter(post=OuterRef("pk"), organisation=organisation).exclude(
-        status=OfficialResponse.Status.OPEN
+    """Return how many community posts were addressed to the service, how many it answered, and how fast.
+
+    As METRICS.md has it: a post's first response is the service's earliest comment or
+    official response in its thread after the post.
+    """
+    first = (
+        Interaction.objects.filter(
+            thread=OuterRef("pk"), acting_for=organisation, at__gt=OuterRef("at"),
+            kind__in=[Interaction.Kind.COMMENT, Interaction.Kind.RESPONSE],
+        )
+        .order_by("at")
+        .values("at")[:1]
     )
     rows = list(
-        Post.objects.filter(addressed_to=organisation)
-        .exclude(acting_for=organisation)
-        .annotate(
-            first_response_at=Min(
-                "official_responses__updates__at", filter=Q(official_responses__organisation=organisation)
-            ),
-            was_answered=Exists(answered),
-        )
-        .values_list("created_at", "first_response_at", "was_answered")
+        Interaction.objects.filter(kind=Interaction.Kind.POST, addressed_to=organisation)
+        .filter(Q(acting_for__isnull=True) | ~Q(acting_for__kind=Organisation.Kind.COUNCIL_SERVICE))
+        .annotate(first_at=Subquery(first))
+        .values_list("at", "first_at")
     )
-    hours = sorted(
-        (first - created).total_seconds() / 3600 for created, first, _ in rows if first is not None
-    )
+    hours = sorted((first_at - at).total_seconds() / 3600 for at, first_at in rows if first_at is not None)
     recent = list(
         OfficialResponse.objects.filter(organisation=organisation).select_related("post").order_by("-updated_at", "-id")[
             :RECENT_RESPONSES
@@ -74,7 +76,7 @@ def response_record(*, organisation) -> ResponseRecord:
     )
     return ResponseRecord(
         addressed=len(rows),
-        answered=sum(1 for _, _, was in rows if was),
+        answered=len(hours),
         answered_within_2d=sum(1 for h in hours if h <= TWO_DAYS_HOURS),
         median_hours=round(statistics.median(hours), 1) if hours else None,
         recent=recent,

@@ -29,6 +29,7 @@ from villagehall.core.tenancy import council_scope
 from villagehall.demo.accounts import DEMO_ACCOUNTS, DEMO_COUNCIL_SLUG, DEMO_PASSWORD, DEMO_PEOPLE_DOMAIN
 from villagehall.demo.borough import SCALES, borough_build, follows_create, scale_for
 from villagehall.demo.loading import ConversationWriter, council_data_delete, fast_loading, sqlite_tidy_after_load
+from villagehall.demo.projects import projects_story_add
 from villagehall.demo.year import Year
 from villagehall.people.models import Person
 from villagehall.people.services import council_administrator_grant
@@ -104,6 +105,7 @@ class Command(BaseCommand):
                 # The scale's number of posts is a target; end the bar at the real count.
                 progress.total = progress.n
             follows = follows_create(borough, rng, batch_size=scale.batch_size)
+            projects_story_add(borough=borough)
             # Pages cached while a long load ran are out of date now.
             council_content_changed(council=council)
         return council, borough, year, follows
