@@ -101,6 +101,13 @@ SETTINGS = {
             "the visitor's address from `X-Forwarded-For` rather than the proxy's.",
         ),
         EnvSetting(
+            "VILLAGEHALL_OIDC_PROVIDERS",
+            None,
+            "OpenID Connect providers people may sign in with, as a JSON list of objects with "
+            "`id`, `name`, `server_url`, `client_id`, `secret` and optionally `verified_email`, "
+            "`email_authentication`, `token_auth_method` and `scope`. Empty means email and password only.",
+        ),
+        EnvSetting(
             "VILLAGEHALL_WORKERS",
             "2",
             "Server processes started by `villagehall serve` (one per core is a good start).",

@@ -8,6 +8,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 
 from villagehall.config import data_dir, env, env_flag, env_list, is_production
+from villagehall.people.identity_providers import openid_connect_apps
 
 BASE_DIR = Path(__file__).resolve().parent
 DATA_DIR = data_dir()
@@ -187,6 +188,19 @@ MFA_TOTP_ISSUER = "Village Hall"
 MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = not PRODUCTION
 SECOND_FACTOR_REQUIRED_FOR_ROLES = env_flag("VILLAGEHALL_REQUIRE_SECOND_FACTOR") if env("VILLAGEHALL_REQUIRE_SECOND_FACTOR") else PRODUCTION
 SECOND_FACTOR_REQUIRED_VIEW_MODULES = ["django.contrib.admin", "villagehall.moderation"]
+
+# Sign-in through OpenID Connect providers: a council's own for its officers, a common one
+# for residents (docs/accounts.md). Tokens are not kept: sign-in is all they are for.
+SOCIALACCOUNT_ADAPTER = "villagehall.people.adapters.SocialAccountAdapter"
+SOCIALACCOUNT_PROVIDERS = {
+    "openid_connect": {
+        "OAUTH_PKCE_ENABLED": True,
+        "APPS": openid_connect_apps(env("VILLAGEHALL_OIDC_PROVIDERS")),
+    },
+}
+SOCIALACCOUNT_STORE_TOKENS = False
+SOCIALACCOUNT_EMAIL_REQUIRED = True
+SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = True
 
 if env("EMAIL_HOST") or PRODUCTION:
     MAILERS = {
