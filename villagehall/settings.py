@@ -49,6 +49,8 @@ INSTALLED_APPS = [
     "villagehall.responses",
     "villagehall.events",
     "villagehall.analytics",
+    "villagehall.moderation",
+    "villagehall.notifications",
     "villagehall.demo",
 ]
 
@@ -283,3 +285,26 @@ COMMENT_REPLIES_SHOWN = 5
 POST_BODY_MAX_LENGTH = 20_000
 COMMENT_BODY_MAX_LENGTH = 5_000
 WHITENOISE_USE_FINDERS = DEBUG
+AUDIT_LOG_PAGE_SIZE = 50
+
+# Trust and rate limits (docs/moderation.md explains each; a test fails when one is not).
+# An account made through the sign-up form is "new" until it is this many days old and
+# has this many published posts and replies, or until it joins an organisation or gets a
+# council role (someone has vouched for it). Accounts made by administrators and commands
+# are never new.
+TRUST_NEW_ACCOUNT_DAYS = 3
+TRUST_NEW_ACCOUNT_POSTS_TO_LEAVE = 3
+# What a new account may do: links in one post or reply, posts and replies in 24 hours.
+TRUST_NEW_ACCOUNT_LINKS_PER_POST = 2
+TRUST_NEW_ACCOUNT_POSTS_PER_DAY = 3
+TRUST_NEW_ACCOUNT_REPLIES_PER_DAY = 10
+# A new account's first post or reply with a link waits for a moderator before anyone sees it.
+TRUST_HOLD_FIRST_POST_WITH_LINKS = True
+# How often anyone may do each thing through the pages: (how many, in how many seconds).
+# Counted in the cache, so shared between server processes when REDIS_URL is set.
+RATE_LIMITS = {
+    "post": (20, 60 * 60),
+    "comment": (60, 60 * 60),
+    "reaction": (200, 60 * 60),
+    "report": (20, 24 * 60 * 60),
+}

@@ -13,6 +13,8 @@
     /<council>/people/<username>/       a person's page
     /<council>/following/               what you follow, and the latest from it
     /<council>/health/…                 relationship health (council administrators)
+    /<council>/moderation/…             reports, the moderation queue, the policy, the audit log
+    /<council>/notifications/           a person's notifications
 """
 
 from django.contrib import admin
@@ -40,6 +42,8 @@ council_patterns = [
     path("offers/", include("villagehall.offers.urls")),
     path("funds/", include("villagehall.offers.fund_urls")),
     path("responses/", include("villagehall.responses.urls")),
+    path("moderation/", include("villagehall.moderation.urls")),
+    path("notifications/", include("villagehall.notifications.urls")),
     path("<slug:neighbourhood_slug>/", conversation.neighbourhood_feed, name="neighbourhood_feed"),
 ]
 

@@ -8,6 +8,14 @@ from django.urls import reverse
 from villagehall.core.tenancy import CouncilOwned
 
 
+class State(models.TextChoices):
+    """Where a post or comment stands with the moderators."""
+
+    PUBLISHED = "published", "Published"
+    HELD = "held", "Waiting for a moderator"
+    HIDDEN = "hidden", "Hidden by a moderator"
+
+
 class Post(CouncilOwned):
     """Something said in a neighbourhood and/or on an organisation's page."""
 
@@ -47,6 +55,8 @@ class Post(CouncilOwned):
     like_count = models.PositiveIntegerField(default=0)
     thanks_count = models.PositiveIntegerField(default=0)
     see_also = models.ManyToManyField("self", through="PostLink", symmetrical=False, related_name="+", blank=True)
+    state = models.CharField(max_length=10, choices=State.choices, default=State.PUBLISHED)
+    moderator_note = models.TextField(blank=True, help_text="Shown under the text when a moderator has edited it.")
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -54,6 +64,8 @@ class Post(CouncilOwned):
             models.Index(fields=["council", "neighbourhood", "-created_at"], name="post_neighbourhood_feed"),
             models.Index(fields=["council", "organisation", "-created_at"], name="post_organisation_page"),
             models.Index(fields=["council", "author", "-created_at"], name="post_by_author"),
+            # The moderation queue: the few posts that are not simply published.
+            models.Index(fields=["council", "created_at"], condition=~Q(state="published"), name="post_not_published"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -102,12 +114,15 @@ class Comment(CouncilOwned):
     created_at = models.DateTimeField()
     like_count = models.PositiveIntegerField(default=0)
     thanks_count = models.PositiveIntegerField(default=0)
+    state = models.CharField(max_length=10, choices=State.choices, default=State.PUBLISHED)
+    moderator_note = models.TextField(blank=True, help_text="Shown under the text when a moderator has edited it.")
 
     class Meta:
         ordering = ["created_at", "id"]
         indexes = [
             models.Index(fields=["post", "depth", "created_at"], name="comment_top_level"),
             models.Index(fields=["root", "created_at"], name="comment_by_root"),
+            models.Index(fields=["council", "created_at"], condition=~Q(state="published"), name="comment_not_published"),
         ]
 
     def __str__(self):

@@ -2,18 +2,13 @@
 
 import rules
 
+from villagehall.moderation.rules import is_blocked, is_moderator
 from villagehall.people.models import Membership
-from villagehall.people.selectors import person_is_council_administrator
 
 
 @rules.predicate
 def is_author(person, post_or_comment):
     return post_or_comment is not None and post_or_comment.author_id == person.pk
-
-
-@rules.predicate
-def is_council_administrator(person):
-    return person_is_council_administrator(person=person)
 
 
 @rules.predicate
@@ -28,10 +23,13 @@ def may_speak_for(person, organisation) -> bool:
     return Membership.objects.filter(person=person, organisation=organisation).exists()
 
 
-rules.add_perm("conversation.post_create", rules.is_authenticated)
-rules.add_perm("conversation.comment_create", rules.is_authenticated & comments_open)
-rules.add_perm("conversation.react", rules.is_authenticated)
+# A blocked person (moderation) reads like anyone else but does not take part.
+takes_part = rules.is_authenticated & ~is_blocked
+
+rules.add_perm("conversation.post_create", takes_part)
+rules.add_perm("conversation.comment_create", takes_part & comments_open)
+rules.add_perm("conversation.react", takes_part)
 rules.add_perm("conversation.follow", rules.is_authenticated)
-# Moderators join this rule with the moderation work ("Identity, roles and trust").
-rules.add_perm("conversation.post_close_comments", rules.is_authenticated & (is_author | is_council_administrator))
-rules.add_perm("conversation.post_link", rules.is_authenticated & (is_author | is_council_administrator))
+rules.add_perm("conversation.post_close_comments", rules.is_authenticated & (is_author | is_moderator))
+rules.add_perm("conversation.post_link", rules.is_authenticated & (is_author | is_moderator))
+rules.add_perm("conversation.moderate", rules.is_authenticated & is_moderator)

@@ -7,7 +7,8 @@ from django.core.paginator import Paginator
 from django.db.models import Count, F, Q, Window
 from django.db.models.functions import RowNumber
 
-from villagehall.conversation.models import Comment, Follow, Post, PostLink, Reaction
+from villagehall.conversation.models import Comment, Follow, Post, PostLink, Reaction, State
+from villagehall.moderation.selectors import person_is_moderator
 
 POST_LIST_RELATED = ("author", "acting_for", "neighbourhood", "organisation", "addressed_to")
 
@@ -16,9 +17,31 @@ def _posts():
     return Post.objects.select_related(*POST_LIST_RELATED)
 
 
+def _listed_posts():
+    """Posts as every list shows them: published ones only (held and hidden ones never appear in a list)."""
+    return _posts().filter(state=State.PUBLISHED)
+
+
+def post_visible_to(*, post, person) -> bool:
+    """Return True if the person may open the post: published ones for all; held or hidden ones for the author and moderators."""
+    if post.state == State.PUBLISHED:
+        return True
+    if person is None or not person.is_authenticated:
+        return False
+    return post.author_id == person.pk or person_is_moderator(person=person)
+
+
+def _comments_for(person):
+    """Replies a reader sees: published ones, hidden ones (as a line saying so), and their own held ones."""
+    shown = Q(state__in=[State.PUBLISHED, State.HIDDEN])
+    if person is not None and person.is_authenticated:
+        shown |= Q(author=person)
+    return Comment.objects.filter(shown)
+
+
 def post_feed(*, neighbourhood=None, organisation=None, author=None, kind=None, page=1):
     """Return a page of posts, newest first, for a neighbourhood, an organisation's page or an author."""
-    posts = _posts()
+    posts = _listed_posts()
     if neighbourhood is not None:
         posts = posts.filter(neighbourhood=neighbourhood)
     if organisation is not None:
@@ -33,12 +56,15 @@ def post_feed(*, neighbourhood=None, organisation=None, author=None, kind=None, 
 
 def council_recent_posts(*, limit=10):
     """Return the latest posts across the current council."""
-    return list(_posts()[:limit])
+    return list(_listed_posts()[:limit])
 
 
-def post_get(*, post_id) -> Post:
-    """Return the post with its related rows, or raise Post.DoesNotExist."""
-    return _posts().get(pk=post_id)
+def post_get(*, post_id, person=None) -> Post:
+    """Return the post with its related rows if the person may see it, or raise Post.DoesNotExist alike for missing and unseen."""
+    post = _posts().get(pk=post_id)
+    if not post_visible_to(post=post, person=person):
+        raise Post.DoesNotExist
+    return post
 
 
 @dataclass
@@ -76,7 +102,7 @@ def _build_tree(roots, replies) -> list[CommentNode]:
     return [nodes[root.pk] for root in roots]
 
 
-def comment_tree_page(*, post, page=1, cumulative=True) -> CommentPage:
+def comment_tree_page(*, post, page=1, cumulative=True, person=None) -> CommentPage:
     """Return top-level comments (oldest first) with their first replies, one page at a time.
 
     Each top-level comment brings at most REPLIES_SHOWN replies (the earliest, so every
@@ -87,7 +113,8 @@ def comment_tree_page(*, post, page=1, cumulative=True) -> CommentPage:
     """
     size = settings.COMMENTS_PAGE_SIZE
     page = max(1, page)
-    top_level = Comment.objects.filter(post=post, depth=0)
+    comments = _comments_for(person)
+    top_level = comments.filter(post=post, depth=0)
     total = top_level.count()
     start = 0 if cumulative else (page - 1) * size
     end = page * size
@@ -97,7 +124,7 @@ def comment_tree_page(*, post, page=1, cumulative=True) -> CommentPage:
     replies = []
     if roots:
         replies = list(
-            Comment.objects.filter(root__in=roots, depth__gt=0)
+            comments.filter(root__in=roots, depth__gt=0)
             .annotate(
                 place=Window(RowNumber(), partition_by=F("root_id"), order_by=[F("created_at"), F("id")]),
                 under_root=Window(Count("id"), partition_by=F("root_id")),
@@ -119,20 +146,21 @@ def comment_tree_page(*, post, page=1, cumulative=True) -> CommentPage:
     )
 
 
-def comment_page_number(*, comment) -> int:
+def comment_page_number(*, comment, person=None) -> int:
     """Return the page of the post's comments on which this comment (or its top-level comment) shows."""
     root = comment if comment.depth == 0 else Comment.objects.only("created_at").get(pk=comment.root_id)
-    earlier = Comment.objects.filter(post_id=comment.post_id, depth=0).filter(
+    earlier = _comments_for(person).filter(post_id=comment.post_id, depth=0).filter(
         Q(created_at__lt=root.created_at) | Q(created_at=root.created_at, id__lt=root.pk)
     ).count()
     return earlier // settings.COMMENTS_PAGE_SIZE + 1
 
 
-def comment_thread(*, post, root_id) -> CommentNode:
+def comment_thread(*, post, root_id, person=None) -> CommentNode:
     """Return one top-level comment with every reply under it, or raise Comment.DoesNotExist."""
-    root = Comment.objects.select_related("author", "acting_for").get(post=post, pk=root_id, depth=0)
+    comments = _comments_for(person)
+    root = comments.select_related("author", "acting_for").get(post=post, pk=root_id, depth=0)
     replies = list(
-        Comment.objects.filter(root=root, depth__gt=0).select_related("author", "acting_for").order_by("created_at", "id")
+        comments.filter(root=root, depth__gt=0).select_related("author", "acting_for").order_by("created_at", "id")
     )
     return _build_tree([root], replies)[0]
 
@@ -156,7 +184,8 @@ def see_also(*, post) -> list[Post]:
     """Return the posts this post links to."""
     return [
         link.to_post
-        for link in PostLink.objects.filter(from_post=post).select_related("to_post").order_by("created_at")
+        for link in PostLink.objects.filter(from_post=post, to_post__state=State.PUBLISHED)
+        .select_related("to_post").order_by("created_at")
     ]
 
 
@@ -177,7 +206,7 @@ def following_for(*, person, page=1) -> Following:
     neighbourhoods = [f.neighbourhood for f in follows if f.neighbourhood_id]
     organisations = [f.organisation for f in follows if f.organisation_id]
     people = [f.person for f in follows if f.person_id]
-    posts = [f.post for f in follows if f.post_id]
+    posts = [f.post for f in follows if f.post_id and f.post.state == State.PUBLISHED]
     matches = Q(pk__in=[p.pk for p in posts])
     if neighbourhoods:
         matches |= Q(neighbourhood__in=neighbourhoods)
@@ -185,5 +214,5 @@ def following_for(*, person, page=1) -> Following:
         matches |= Q(organisation__in=organisations) | Q(acting_for__in=organisations)
     if people:
         matches |= Q(author__in=people)
-    latest = Paginator(_posts().filter(matches), settings.FEED_PAGE_SIZE).get_page(page)
+    latest = Paginator(_listed_posts().filter(matches), settings.FEED_PAGE_SIZE).get_page(page)
     return Following(neighbourhoods, organisations, people, posts, latest)

@@ -8,10 +8,19 @@ from django.utils import timezone
 
 from villagehall.analytics.models import Interaction
 from villagehall.analytics.services import community_space_of, interaction_record
-from villagehall.conversation.models import Comment, Follow, Post, PostLink, Reaction
+from villagehall.conversation.models import Comment, Follow, Post, PostLink, Reaction, State
 from villagehall.conversation.rules import may_speak_for
+from villagehall.conversation.selectors import post_visible_to
 from villagehall.core.page_cache import council_content_changed
 from villagehall.core.text import render_markdown
+from villagehall.moderation.models import Standing
+from villagehall.moderation.selectors import standing_of
+from villagehall.moderation.trust import contribution_check
+
+BLOCKED = (
+    "A moderator has stopped you taking part in this council for now, so this was not added. "
+    "Your notifications say why."
+)
 
 
 def _check_speaking_for(person, acting_for):
@@ -23,62 +32,98 @@ def _thread_of(post):
     return Interaction.objects.filter(post=post, kind=Interaction.Kind.POST).first()
 
 
+def _refuse_unless_taking_part(person, perm, *args, signed_out="Sign in to post."):
+    if person.has_perm(perm, *args):
+        return
+    if not person.is_authenticated:
+        raise PermissionDenied(signed_out)
+    standing = standing_of(person=person)
+    if standing is not None and standing.level == Standing.Level.BLOCKED:
+        raise PermissionDenied(BLOCKED)
+    raise PermissionDenied(signed_out)
+
+
+def _new_state(person, *, kind, text) -> str:
+    """Return the state a new post or reply starts in: held if its author is held, or a new account's first with links."""
+    held_by_trust = contribution_check(person=person, kind=kind, text=text)
+    standing = standing_of(person=person)
+    if held_by_trust or (standing is not None and standing.level == Standing.Level.HELD):
+        return State.HELD
+    return State.PUBLISHED
+
+
+def _record_post(post):
+    organisation = post.organisation
+    interaction_record(
+        kind=Interaction.Kind.POST, actor=post.author, at=post.created_at, acting_for=post.acting_for,
+        neighbourhood=post.neighbourhood or (organisation.neighbourhood if organisation else None),
+        group=community_space_of(organisation), addressed_to=post.addressed_to, post=post,
+    )
+
+
+def _record_comment(comment, post):
+    interaction_record(
+        kind=Interaction.Kind.COMMENT, actor=comment.author, at=comment.created_at, acting_for=comment.acting_for,
+        neighbourhood=post.neighbourhood or (post.organisation.neighbourhood if post.organisation else None),
+        group=community_space_of(post.organisation), thread=_thread_of(post), post=post,
+    )
+
+
 @transaction.atomic
 def post_create(
     *, author, kind, title, body, neighbourhood=None, organisation=None, acting_for=None,
     addressed_to=None, at=None,
 ) -> Post:
-    """Publish a post in a neighbourhood and/or on an organisation's page."""
-    if not author.has_perm("conversation.post_create"):
-        raise PermissionDenied("Sign in to post.")
+    """Publish a post in a neighbourhood and/or on an organisation's page (or hold it for a moderator)."""
+    _refuse_unless_taking_part(author, "conversation.post_create")
     _check_speaking_for(author, acting_for)
     if neighbourhood is None and organisation is None:
         raise ValidationError("Choose a neighbourhood or an organisation's page for the post.")
     if addressed_to is not None and not addressed_to.is_service:
         raise ValidationError("Posts can only be addressed to a council service.")
+    state = _new_state(author, kind="post", text=f"{title}\n{body}")
     post = Post.objects.create(
         kind=kind, title=title.strip(), body=body, body_html=render_markdown(body), author=author,
         acting_for=acting_for, neighbourhood=neighbourhood, organisation=organisation,
-        addressed_to=addressed_to, created_at=at or timezone.now(),
+        addressed_to=addressed_to, created_at=at or timezone.now(), state=state,
     )
-    interaction_record(
-        kind=Interaction.Kind.POST, actor=author, at=post.created_at, acting_for=acting_for,
-        neighbourhood=neighbourhood or (organisation.neighbourhood if organisation else None),
-        group=community_space_of(organisation), addressed_to=addressed_to, post=post,
-    )
-    council_content_changed()
+    if state == State.PUBLISHED:
+        # A held post takes part once a moderator lets it through (post_moderated_change).
+        _record_post(post)
+        council_content_changed()
     return post
 
 
 @transaction.atomic
 def comment_create(*, author, post, body, parent=None, acting_for=None, at=None) -> Comment:
-    """Reply to a post, or to a comment on it."""
+    """Reply to a post, or to a comment on it (or hold the reply for a moderator)."""
     # Lock the post row so closing comments and replying cannot interleave.
     post = Post.objects.select_for_update().get(pk=post.pk)
     if post.comments_closed:
         raise PermissionDenied("Comments are closed on this post.")
-    if not author.has_perm("conversation.comment_create", post):
-        raise PermissionDenied("Sign in to reply.")
+    _refuse_unless_taking_part(author, "conversation.comment_create", post, signed_out="Sign in to reply.")
+    if post.state != State.PUBLISHED or not post_visible_to(post=post, person=author):
+        raise PermissionDenied("This post is not open for replies.")
     _check_speaking_for(author, acting_for)
     if parent is not None and parent.post_id != post.pk:
         raise ValidationError("That comment belongs to another post.")
+    if parent is not None and parent.state != State.PUBLISHED:
+        raise ValidationError("That comment cannot take replies.")
+    state = _new_state(author, kind="comment", text=body)
     comment = Comment(
         post=post, parent=parent, author=author, acting_for=acting_for, body=body,
         body_html=render_markdown(body), created_at=at or timezone.now(),
-        depth=(parent.depth + 1) if parent else 0,
+        depth=(parent.depth + 1) if parent else 0, state=state,
     )
     comment.root_id = parent.root_id if parent else None
     comment.save()
     if parent is None:
         comment.root = comment
         comment.save(update_fields=["root"])
-    Post.objects.filter(pk=post.pk).update(comment_count=F("comment_count") + 1)
-    interaction_record(
-        kind=Interaction.Kind.COMMENT, actor=author, at=comment.created_at, acting_for=acting_for,
-        neighbourhood=post.neighbourhood or (post.organisation.neighbourhood if post.organisation else None),
-        group=community_space_of(post.organisation), thread=_thread_of(post), post=post,
-    )
-    council_content_changed()
+    if state == State.PUBLISHED:
+        Post.objects.filter(pk=post.pk).update(comment_count=F("comment_count") + 1)
+        _record_comment(comment, post)
+        council_content_changed()
     return comment
 
 
@@ -89,12 +134,13 @@ def _count_field(kind):
 @transaction.atomic
 def reaction_toggle(*, person, post, kind, comment=None, at=None) -> bool:
     """Add the person's reaction, or take it back if they already gave it. Return True if added."""
-    if not person.has_perm("conversation.react"):
-        raise PermissionDenied("Sign in to react.")
+    _refuse_unless_taking_part(person, "conversation.react", signed_out="Sign in to react.")
     if kind not in Reaction.Kind.values:
         raise ValidationError("Unknown reaction.")
     if comment is not None and comment.post_id != post.pk:
         raise ValidationError("That comment belongs to another post.")
+    if (comment or post).state != State.PUBLISHED or not post_visible_to(post=post, person=person):
+        raise PermissionDenied("This cannot take reactions.")
     target_model, target_pk = (Comment, comment.pk) if comment else (Post, post.pk)
     field = _count_field(kind)
     existing = Reaction.objects.filter(person=person, post=post, comment=comment, kind=kind)
@@ -167,3 +213,53 @@ def follow_toggle(*, person, target) -> bool:
         return False
     Follow.objects.get_or_create(follower=person, **lookup)
     return True
+
+
+# Counted in a post's comment_count: what readers see, as a reply or as "hidden by a moderator".
+_COUNTED = {State.PUBLISHED, State.HIDDEN}
+
+
+@transaction.atomic
+def post_moderated_change(*, moderator, post, state=None, title=None, body=None, note=None) -> Post:
+    """Apply a moderator's change to a post; moderation.services keeps the record and tells the author."""
+    if not moderator.has_perm("conversation.moderate"):
+        raise PermissionDenied("Only moderators can do that.")
+    post = Post.objects.select_for_update().get(pk=post.pk)
+    was = post.state
+    if state is not None:
+        post.state = state
+    if title is not None:
+        post.title = title.strip()
+    if body is not None:
+        post.body, post.body_html = body, render_markdown(body)
+    if note is not None:
+        post.moderator_note = note
+    post.save(update_fields=["state", "title", "body", "body_html", "moderator_note"])
+    if was == State.HELD and post.state == State.PUBLISHED and not _thread_of(post):
+        _record_post(post)
+    council_content_changed()
+    return post
+
+
+@transaction.atomic
+def comment_moderated_change(*, moderator, comment, state=None, body=None, note=None) -> Comment:
+    """Apply a moderator's change to a reply, keeping its post's count right; moderation.services keeps the record."""
+    if not moderator.has_perm("conversation.moderate"):
+        raise PermissionDenied("Only moderators can do that.")
+    post = Post.objects.select_for_update().get(pk=comment.post_id)
+    comment = Comment.objects.select_for_update().get(pk=comment.pk)
+    was = comment.state
+    if state is not None:
+        comment.state = state
+    if body is not None:
+        comment.body, comment.body_html = body, render_markdown(body)
+    if note is not None:
+        comment.moderator_note = note
+    comment.save(update_fields=["state", "body", "body_html", "moderator_note"])
+    change = (comment.state in _COUNTED) - (was in _COUNTED)
+    if change:
+        Post.objects.filter(pk=post.pk).update(comment_count=F("comment_count") + change)
+    if was == State.HELD and comment.state == State.PUBLISHED:
+        _record_comment(comment, post)
+    council_content_changed()
+    return comment

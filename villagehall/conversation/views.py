@@ -3,17 +3,24 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponseBadRequest
+from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_GET, require_POST
 
 from villagehall.conversation import selectors, services
 from villagehall.conversation.forms import CommentForm, PostForm
-from villagehall.conversation.models import Comment, Post, Reaction
+from villagehall.conversation.models import Comment, Post, Reaction, State
+from villagehall.moderation.rate_limits import RateLimited, rate_limit_take
 from villagehall.people.models import Organisation, Person
 from villagehall.people.selectors import council_services, organisations_person_can_speak_for
 from villagehall.places.models import Neighbourhood
+
+
+HELD_MESSAGE = (
+    "Thank you. Your {what} is waiting for a moderator to read it, and shows once they have. "
+    "You will get a notification."
+)
 
 
 def _page_number(request, name="page") -> int:
@@ -28,10 +35,10 @@ def _lazy_feed(**criteria):
     return SimpleLazyObject(lambda: selectors.post_feed(**criteria))
 
 
-def access_post(post_id) -> Post:
-    """Return the post in the current council, or 404 alike for missing and elsewhere."""
+def access_post(post_id, person=None) -> Post:
+    """Return the post in the current council if the person may see it, or 404 alike for missing, elsewhere and unseen."""
     try:
-        return selectors.post_get(post_id=post_id)
+        return selectors.post_get(post_id=post_id, person=person)
     except Post.DoesNotExist:
         raise Http404("There is no such post here.")
 
@@ -84,17 +91,17 @@ def _post_page(request, post, *, comment_form=None, status=200):
     thread_id = request.GET.get("thread", "")
     if thread_id.isdigit():
         try:
-            node = selectors.comment_thread(post=post, root_id=int(thread_id))
+            node = selectors.comment_thread(post=post, root_id=int(thread_id), person=request.user)
         except Comment.DoesNotExist:
             raise Http404("There is no such comment on this post.")
         comments = selectors.CommentPage(nodes=[node], shown=1, total_top_level=1, next_page=None)
     else:
-        comments = selectors.comment_tree_page(post=post, page=_page_number(request, "comments"))
+        comments = selectors.comment_tree_page(post=post, page=_page_number(request, "comments"), person=request.user)
     organisations = organisations_person_can_speak_for(person=request.user)
     replying_to = None
     reply_to = request.GET.get("reply_to") or (comment_form.data.get("parent") if comment_form else None)
     if reply_to and str(reply_to).isdigit():
-        replying_to = Comment.objects.select_related("author").filter(pk=reply_to, post=post).first()
+        replying_to = Comment.objects.select_related("author").filter(pk=reply_to, post=post, state=State.PUBLISHED).first()
     return render(request, "conversation/post.html", {
         "replying_to": replying_to,
         "post": post,
@@ -108,17 +115,21 @@ def _post_page(request, post, *, comment_form=None, status=200):
         "follow_target": ("post", post.pk),
         "may_close": request.user.has_perm("conversation.post_close_comments", post),
         "may_link": request.user.has_perm("conversation.post_link", post),
+        "moderating": request.user.has_perm("moderation.moderate"),
     }, status=status)
 
 
 @require_GET
 def post_page(request, council_slug, post_id):
-    post = access_post(post_id)
+    post = access_post(post_id, request.user)
     if request.htmx and request.GET.get("comments"):
-        comments = selectors.comment_tree_page(post=post, page=_page_number(request, "comments"), cumulative=False)
+        comments = selectors.comment_tree_page(
+            post=post, page=_page_number(request, "comments"), cumulative=False, person=request.user,
+        )
         return render(request, "conversation/_comment_page.html", {
             "post": post, "comments": comments,
             "reacted": selectors.reactions_given(person=request.user, post=post, comment_ids=comments.comment_ids()),
+            "moderating": request.user.has_perm("moderation.moderate"),
         })
     return _post_page(request, post)
 
@@ -142,6 +153,7 @@ def post_new(request, council_slug):
     )
     if request.method == "POST" and form.is_valid():
         try:
+            rate_limit_take(person=request.user, action="post")
             post = services.post_create(
                 author=request.user,
                 kind=form.cleaned_data["kind"],
@@ -155,7 +167,10 @@ def post_new(request, council_slug):
         except (PermissionDenied, ValidationError) as error:
             form.add_error(None, error.messages[0] if isinstance(error, ValidationError) else str(error))
         else:
-            messages.success(request, "Your post is up.")
+            if post.state == State.HELD:
+                messages.success(request, HELD_MESSAGE.format(what="post"))
+            else:
+                messages.success(request, "Your post is up.")
             return redirect(post)
     status = 400 if request.method == "POST" else 200
     return render(request, "conversation/post_new.html", {
@@ -166,7 +181,7 @@ def post_new(request, council_slug):
 @login_required
 @require_POST
 def comment_create(request, council_slug, post_id):
-    post = access_post(post_id)
+    post = access_post(post_id, request.user)
     organisations = organisations_person_can_speak_for(person=request.user)
     form = CommentForm(request.POST, organisations=organisations)
     if post.comments_closed:
@@ -178,6 +193,7 @@ def comment_create(request, council_slug, post_id):
             if parent is None:
                 raise Http404("There is no such comment on this post.")
         try:
+            rate_limit_take(person=request.user, action="comment")
             comment = services.comment_create(
                 author=request.user, post=post, body=form.cleaned_data["body"], parent=parent,
                 acting_for=form.organisation_spoken_for(),
@@ -185,6 +201,8 @@ def comment_create(request, council_slug, post_id):
         except (PermissionDenied, ValidationError) as error:
             form.add_error(None, error.messages[0] if isinstance(error, ValidationError) else str(error))
         else:
+            if comment.state == State.HELD and not request.htmx:
+                messages.success(request, HELD_MESSAGE.format(what="reply"))
             if request.htmx:
                 comment = Comment.objects.select_related("author", "acting_for").get(pk=comment.pk)
                 response = render(request, "conversation/_comment.html", {
@@ -193,7 +211,7 @@ def comment_create(request, council_slug, post_id):
                 if parent is not None:
                     response["HX-Retarget"] = f"#replies-{parent.pk}"
                 return response
-            page = selectors.comment_page_number(comment=comment)
+            page = selectors.comment_page_number(comment=comment, person=request.user)
             shown_at = f"?comments={page}" if page > 1 else ""
             return redirect(f"{post.get_absolute_url()}{shown_at}#comment-{comment.pk}")
     if request.htmx:
@@ -207,7 +225,7 @@ def comment_create(request, council_slug, post_id):
 @login_required
 @require_POST
 def reaction_toggle(request, council_slug, post_id):
-    post = access_post(post_id)
+    post = access_post(post_id, request.user)
     kind = request.POST.get("kind")
     if kind not in Reaction.Kind.values:
         return HttpResponseBadRequest("Choose “like” or “thanks”.")
@@ -216,7 +234,14 @@ def reaction_toggle(request, council_slug, post_id):
         comment = Comment.objects.filter(pk=comment_id, post=post).first()
         if comment is None:
             raise Http404("There is no such comment on this post.")
-    services.reaction_toggle(person=request.user, post=post, comment=comment, kind=kind)
+    try:
+        rate_limit_take(person=request.user, action="reaction")
+        services.reaction_toggle(person=request.user, post=post, comment=comment, kind=kind)
+    except PermissionDenied as error:
+        if request.htmx:
+            return HttpResponse(str(error), status=429 if isinstance(error, RateLimited) else 403)
+        messages.error(request, str(error))
+        return redirect(f"{post.get_absolute_url()}{f'#comment-{comment.pk}' if comment else ''}")
     target = comment or post
     target.refresh_from_db(fields=["like_count", "thanks_count"])
     if request.htmx:
@@ -233,7 +258,7 @@ def reaction_toggle(request, council_slug, post_id):
 @login_required
 @require_POST
 def post_comments_closed(request, council_slug, post_id):
-    post = access_post(post_id)
+    post = access_post(post_id, request.user)
     closed = request.POST.get("closed") == "1"
     services.post_set_comments_closed(person=request.user, post=post, closed=closed)
     messages.success(request, "Comments are closed." if closed else "Comments are open again.")
@@ -243,9 +268,14 @@ def post_comments_closed(request, council_slug, post_id):
 @login_required
 @require_POST
 def post_link_add(request, council_slug, post_id):
-    post = access_post(post_id)
+    post = access_post(post_id, request.user)
     wanted = request.POST.get("other", "").strip().rstrip("/").rsplit("/", 1)[-1]
-    other = Post.objects.filter(pk=int(wanted)).first() if wanted.isdigit() else None
+    other = None
+    if wanted.isdigit():
+        try:
+            other = selectors.post_get(post_id=int(wanted), person=request.user)
+        except Post.DoesNotExist:
+            pass
     if other is None:
         messages.error(request, "No post in this council has that address or number, so nothing was linked.")
         return redirect(f"{post.get_absolute_url()}#see-also")
@@ -259,10 +289,10 @@ def post_link_add(request, council_slug, post_id):
 
 
 FOLLOW_TARGETS = {
-    "neighbourhood": lambda pk: get_object_or_404(Neighbourhood, pk=pk),
-    "organisation": lambda pk: get_object_or_404(Organisation, pk=pk),
-    "post": lambda pk: access_post(pk),
-    "person": lambda pk: get_object_or_404(Person, pk=pk),
+    "neighbourhood": lambda pk, person: get_object_or_404(Neighbourhood, pk=pk),
+    "organisation": lambda pk, person: get_object_or_404(Organisation, pk=pk),
+    "post": lambda pk, person: access_post(pk, person),
+    "person": lambda pk, person: get_object_or_404(Person, pk=pk),
 }
 
 
@@ -272,7 +302,7 @@ def follow_toggle(request, council_slug):
     target_type = request.POST.get("type")
     if target_type not in FOLLOW_TARGETS or not request.POST.get("id", "").isdigit():
         return HttpResponseBadRequest("Say what to follow.")
-    target = FOLLOW_TARGETS[target_type](int(request.POST["id"]))
+    target = FOLLOW_TARGETS[target_type](int(request.POST["id"]), request.user)
     try:
         now_following = services.follow_toggle(person=request.user, target=target)
     except ValidationError as error:
@@ -299,6 +329,7 @@ def person_page(request, council_slug, username):
         "memberships": person.memberships.filter(council=request.council).select_related("organisation"),
         "following": selectors.is_following(follower=request.user, person=person),
         "follow_target": ("person", person.pk),
+        "moderating": request.user != person and request.user.has_perm("moderation.moderate"),
     })
 
 

@@ -11,7 +11,8 @@ from villagehall.core.tenancy import CouncilOwned
 RESERVED_SLUGS = frozenset(
     {"org", "posts", "people", "following", "follow", "comments", "admin", "api",
      "accounts", "dashboard", "health", "analytics", "projects", "events", "offers",
-     "static", "media", "new", "search", "feeds", "moderation", "funds", "responses"}
+     "static", "media", "new", "search", "feeds", "moderation", "funds", "responses",
+     "notifications"}
 )
 
 

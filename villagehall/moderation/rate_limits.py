@@ -1,0 +1,41 @@
+"""How often anyone may post, reply, react and report, counted in Django's cache.
+
+The cache is shared between server processes when Redis is configured (REDIS_URL), so
+the limits hold across a whole installation; with the in-process cache they hold per
+process. Pages (and, later, the API) take from these limits; commands, imports and the
+demo do not, because nobody types fast there.
+"""
+
+import time
+
+from django.conf import settings
+from django.core.cache import cache
+from django.core.exceptions import PermissionDenied
+
+
+class RateLimited(PermissionDenied):
+    """Someone did the same thing too often in too short a time."""
+
+
+MESSAGES = {
+    "post": "You have written a lot of posts in a short time. Please wait a little and try again.",
+    "comment": "You have replied a lot in a short time. Please wait a little and try again.",
+    "reaction": "You have reacted a lot in a short time. Please wait a little and try again.",
+    "report": "You have sent a lot of reports in a short time. Please wait a little; the moderators have them.",
+}
+
+
+def rate_limit_take(*, person, action: str) -> None:
+    """Count one more `action` by the person, and raise RateLimited when that is over the limit."""
+    most, seconds = settings.RATE_LIMITS[action]
+    window = int(time.time() // seconds)
+    key = f"rate:{action}:{person.pk}:{window}"
+    # add() is a no-op if the counter exists; incr() is atomic in Redis and in the local cache.
+    cache.add(key, 0, timeout=seconds + 1)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # the counter expired between the two calls
+        cache.set(key, 1, timeout=seconds + 1)
+        count = 1
+    if count > most:
+        raise RateLimited(MESSAGES[action])
