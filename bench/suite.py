@@ -108,7 +108,8 @@ def page_weight(base, path, cookie):
     html = urllib.request.urlopen(request).read()
     total = len(gzip.compress(html, 9))
     for asset in re.findall(rb'(?:src|href)="(/static/[^"]+)"', html):
-        body = urllib.request.urlopen(base + asset.decode()).read()
+        asset_request = urllib.request.Request(base + asset.decode(), headers={"X-Forwarded-Proto": "https"})
+        body = urllib.request.urlopen(asset_request).read()
         total += len(gzip.compress(body, 9))
     return total
 
