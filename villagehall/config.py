@@ -108,6 +108,23 @@ SETTINGS = {
             "`email_authentication`, `token_auth_method` and `scope`. Empty means email and password only.",
         ),
         EnvSetting(
+            "VILLAGEHALL_TASKS",
+            None,
+            "Where background tasks (such as data downloads) run: `database` queues them for "
+            "`villagehall db_worker`; `immediate` runs them inside the request. Empty means "
+            "`database` in production and `immediate` in development.",
+        ),
+        EnvSetting(
+            "VILLAGEHALL_EXPORT_LINK_HOURS",
+            "48",
+            "How many hours the emailed link to a person's data download works, before the file is deleted.",
+        ),
+        EnvSetting(
+            "VILLAGEHALL_RETIRED_NAME_DAYS",
+            "90",
+            "How many days a deleted account's display name is held back so nobody can take it on.",
+        ),
+        EnvSetting(
             "VILLAGEHALL_WORKERS",
             "2",
             "Server processes started by `villagehall serve` (one per core is a good start).",

@@ -40,9 +40,11 @@ INSTALLED_APPS = [
     "allauth.mfa",
     "allauth.socialaccount",
     "allauth.socialaccount.providers.openid_connect",
+    "django_tasks_db",
     "villagehall.core",
     "villagehall.places",
     "villagehall.people",
+    "villagehall.privacy",
     "villagehall.conversation",
     "villagehall.projects",
     "villagehall.offers",
@@ -203,6 +205,24 @@ SOCIALACCOUNT_PROVIDERS = {
 SOCIALACCOUNT_STORE_TOKENS = False
 SOCIALACCOUNT_EMAIL_REQUIRED = True
 SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = True
+
+# Background tasks (django.tasks): in the database, run by `villagehall db_worker`, or
+# straight away inside the request that asked for them (development and tests).
+TASKS_BACKEND_NAME = env("VILLAGEHALL_TASKS") or ("database" if PRODUCTION else "immediate")
+if TASKS_BACKEND_NAME not in {"database", "immediate"}:
+    raise ImproperlyConfigured("VILLAGEHALL_TASKS must be 'database' or 'immediate'.")
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks_db.DatabaseBackend"
+        if TASKS_BACKEND_NAME == "database"
+        else "django.tasks.backends.immediate.ImmediateBackend",
+    },
+}
+
+# Privacy (docs/privacy.md): how long a data download link lasts, and how long a deleted
+# account's name is held back from anyone else.
+DATA_EXPORT_LINK_HOURS = int(env("VILLAGEHALL_EXPORT_LINK_HOURS"))
+RETIRED_NAME_DAYS = int(env("VILLAGEHALL_RETIRED_NAME_DAYS"))
 
 if env("EMAIL_HOST") or PRODUCTION:
     MAILERS = {

@@ -3,7 +3,8 @@
     /                                   the councils on this installation
     /healthz                            health check: app and database (JSON)
     /ping                               liveness: the app alone
-    /accounts/…                         sign up, sign in, sign out (django-allauth)
+    /accounts/…                         sign up, sign in, sign out, second factor (django-allauth)
+    /accounts/privacy/                  download your data, delete your account
     /admin/                             set-up for council and site administrators
     /<council>/                         council home
     /<council>/<neighbourhood>/         neighbourhood feed (?kind=question)
@@ -51,6 +52,7 @@ urlpatterns = [
     path("", core.council_list, name="council_list"),
     path("healthz", core.healthz, name="healthz"),
     path("ping", core.ping, name="ping"),
+    path("accounts/privacy/", include("villagehall.privacy.urls")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     path("<slug:council_slug>/", include(council_patterns)),

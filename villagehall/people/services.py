@@ -1,6 +1,9 @@
 """Writes about people, and the grants that cannot be self-claimed: officer badges,
 verified marks and council roles. Each grant and removal is recorded (who, when, why)."""
 
+from datetime import timedelta
+
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -14,8 +17,9 @@ from villagehall.people.models import (
     Membership,
     Organisation,
     Residency,
+    RetiredName,
 )
-from villagehall.people.names import FORMER_MEMBER_NAME, normalise_display_name
+from villagehall.people.names import FORMER_MEMBER_NAME, display_name_hash, normalise_display_name
 from villagehall.people.selectors import display_name_is_retired
 
 
@@ -30,6 +34,14 @@ def display_name_check(*, name: str) -> str:
             "Add something to tell you apart, such as your street."
         )
     return name
+
+
+def display_name_retire(*, name) -> None:
+    """Hold a deleted account's name back from new use for a while, so nobody can take it on to impersonate them."""
+    if not normalise_display_name(name):
+        return
+    until = timezone.now() + timedelta(days=settings.RETIRED_NAME_DAYS)
+    RetiredName.objects.update_or_create(name_hash=display_name_hash(name), defaults={"retired_until": until})
 
 
 @transaction.atomic
@@ -269,3 +281,18 @@ def council_administrator_grant(*, person, council, by=None, reason="Set up by t
         return council_role_grant(by=by, person=person, council=council, role=CouncilRole.Role.ADMINISTRATOR, reason=reason)
     return _council_role_add(actor=None, person=person, council=council, role=CouncilRole.Role.ADMINISTRATOR,
                              reason=reason, source=GrantRecord.Source.SYSTEM)
+
+
+@transaction.atomic
+def person_places_and_roles_remove(*, person, reason) -> None:
+    """Remove all the person's memberships, council roles and neighbourhoods, recording the badges and roles that go."""
+    for membership in Membership.dangerously_unscoped.filter(person=person).select_related("organisation__council"):
+        if membership.organisation.is_service:
+            _record(council=membership.organisation.council, action=GrantRecord.Action.OFFICER_BADGE_REMOVED,
+                    source=GrantRecord.Source.SYSTEM, person=person, organisation=membership.organisation, reason=reason)
+        membership.delete()
+    for role in CouncilRole.dangerously_unscoped.filter(person=person).select_related("council"):
+        _record(council=role.council, action=GrantRecord.Action.COUNCIL_ROLE_REMOVED, source=GrantRecord.Source.SYSTEM,
+                person=person, role=role.role, reason=reason)
+        role.delete()
+    Residency.dangerously_unscoped.filter(person=person).delete()
