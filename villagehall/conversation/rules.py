@@ -2,8 +2,8 @@
 
 import rules
 
-from villagehall.moderation.rules import is_blocked, is_moderator
-from villagehall.people.models import Membership
+from villagehall.moderation.rules import is_blocked, is_council_administrator, is_moderator
+from villagehall.people.models import Membership, Organisation
 
 
 @rules.predicate
@@ -14,6 +14,17 @@ def is_author(person, post_or_comment):
 @rules.predicate
 def comments_open(person, post):
     return not post.comments_closed
+
+
+@rules.predicate
+def is_organisation_admin(person, organisation):
+    return Membership.objects.filter(person=person, organisation=organisation, role=Membership.Role.ADMIN).exists()
+
+
+@rules.predicate
+def is_not_a_service(person, organisation):
+    # A council service speaks in public: its page is never members-only.
+    return organisation.kind != Organisation.Kind.COUNCIL_SERVICE
 
 
 def may_speak_for(person, organisation) -> bool:
@@ -33,3 +44,7 @@ rules.add_perm("conversation.follow", rules.is_authenticated)
 rules.add_perm("conversation.post_close_comments", rules.is_authenticated & (is_author | is_moderator))
 rules.add_perm("conversation.post_link", rules.is_authenticated & (is_author | is_moderator))
 rules.add_perm("conversation.moderate", rules.is_authenticated & is_moderator)
+rules.add_perm(
+    "conversation.organisation_set_visibility",
+    rules.is_authenticated & is_not_a_service & (is_organisation_admin | is_council_administrator),
+)

@@ -9,6 +9,7 @@ from django.db.models.functions import RowNumber
 
 from villagehall.conversation.models import Comment, Follow, Post, PostLink, Reaction, State
 from villagehall.moderation.selectors import person_is_moderator
+from villagehall.people.models import Membership
 
 POST_LIST_RELATED = ("author", "acting_for", "neighbourhood", "organisation", "addressed_to")
 
@@ -17,18 +18,65 @@ def _posts():
     return Post.objects.select_related(*POST_LIST_RELATED)
 
 
-def _listed_posts():
-    """Posts as every list shows them: published ones only (held and hidden ones never appear in a list)."""
-    return _posts().filter(state=State.PUBLISHED)
+@dataclass(frozen=True)
+class Reader:
+    """Who is reading, as far as lists care: the members-only spaces they belong to in this council."""
+
+    spaces: frozenset = frozenset()
+
+    @property
+    def cache_key(self) -> str:
+        """Part of a cached list's key: readers who see the same posts share it."""
+        return "m" + "-".join(str(pk) for pk in sorted(self.spaces)) if self.spaces else "public"
+
+
+PUBLIC = Reader()
+
+
+def reader_for(*, person) -> Reader:
+    """Return what the person may read in lists in the current council (everyone public; members their spaces)."""
+    if person is None or not person.is_authenticated:
+        return PUBLIC
+    spaces = Membership.objects.filter(person=person, organisation__members_only=True).values_list(
+        "organisation_id", flat=True
+    )
+    return Reader(frozenset(spaces))
+
+
+def _readable(reader: Reader) -> Q:
+    shown = Q(organisation__isnull=True) | Q(organisation__members_only=False)
+    if reader.spaces:
+        shown |= Q(organisation_id__in=sorted(reader.spaces))
+    return shown
+
+
+def _listed_posts(reader: Reader):
+    """Posts as every list shows them: published ones (never held or hidden), outside members-only spaces
+    unless the reader is a member."""
+    return _posts().filter(_readable(reader), state=State.PUBLISHED)
+
+
+def in_members_only_space(post) -> bool:
+    """Return True if the post is on the page of an organisation whose space is for members only."""
+    return post.organisation_id is not None and post.organisation.members_only
 
 
 def post_visible_to(*, post, person) -> bool:
-    """Return True if the person may open the post: published ones for all; held or hidden ones for the author and moderators."""
-    if post.state == State.PUBLISHED:
+    """Return True if the person may open the post.
+
+    Published posts are for everyone, held or hidden ones for their author and the moderators;
+    a post in a members-only space is for its members (and the moderators) only.
+    """
+    private = in_members_only_space(post)
+    if post.state == State.PUBLISHED and not private:
         return True
     if person is None or not person.is_authenticated:
         return False
-    return post.author_id == person.pk or person_is_moderator(person=person)
+    if person_is_moderator(person=person):
+        return True
+    if private and not Membership.objects.filter(person=person, organisation_id=post.organisation_id).exists():
+        return False
+    return post.state == State.PUBLISHED or post.author_id == person.pk
 
 
 def _comments_for(person):
@@ -39,9 +87,9 @@ def _comments_for(person):
     return Comment.objects.filter(shown)
 
 
-def post_feed(*, neighbourhood=None, organisation=None, author=None, kind=None, page=1):
-    """Return a page of posts, newest first, for a neighbourhood, an organisation's page or an author."""
-    posts = _listed_posts()
+def post_feed(*, neighbourhood=None, organisation=None, author=None, kind=None, page=1, reader=PUBLIC):
+    """Return a page of posts the reader may see, newest first, for a neighbourhood, an organisation's page or an author."""
+    posts = _listed_posts(reader)
     if neighbourhood is not None:
         posts = posts.filter(neighbourhood=neighbourhood)
     if organisation is not None:
@@ -54,9 +102,9 @@ def post_feed(*, neighbourhood=None, organisation=None, author=None, kind=None, 
     return Paginator(posts, settings.FEED_PAGE_SIZE).get_page(page)
 
 
-def council_recent_posts(*, limit=10):
-    """Return the latest posts across the current council."""
-    return list(_listed_posts()[:limit])
+def council_recent_posts(*, limit=10, reader=PUBLIC):
+    """Return the latest posts across the current council that the reader may see."""
+    return list(_listed_posts(reader)[:limit])
 
 
 def post_get(*, post_id, person=None) -> Post:
@@ -180,11 +228,14 @@ def is_following(*, follower, **target) -> bool:
     return follower.is_authenticated and Follow.objects.filter(follower=follower, **target).exists()
 
 
-def see_also(*, post) -> list[Post]:
-    """Return the posts this post links to."""
+def see_also(*, post, reader=PUBLIC) -> list[Post]:
+    """Return the posts this post links to that the reader may see."""
+    readable = Q(to_post__organisation__isnull=True) | Q(to_post__organisation__members_only=False)
+    if reader.spaces:
+        readable |= Q(to_post__organisation_id__in=sorted(reader.spaces))
     return [
         link.to_post
-        for link in PostLink.objects.filter(from_post=post, to_post__state=State.PUBLISHED)
+        for link in PostLink.objects.filter(readable, from_post=post, to_post__state=State.PUBLISHED)
         .select_related("to_post").order_by("created_at")
     ]
 
@@ -198,15 +249,20 @@ class Following:
     latest: object  # a page of posts from everything followed
 
 
-def following_for(*, person, page=1) -> Following:
-    """Return what the person follows in the current council, and the latest posts from it."""
+def following_for(*, person, page=1, reader=PUBLIC) -> Following:
+    """Return what the person follows in the current council, and the latest posts from it that they may see."""
     follows = list(
-        Follow.objects.filter(follower=person).select_related("neighbourhood", "organisation", "post", "person")
+        Follow.objects.filter(follower=person)
+        .select_related("neighbourhood", "organisation", "post__organisation", "person")
     )
     neighbourhoods = [f.neighbourhood for f in follows if f.neighbourhood_id]
     organisations = [f.organisation for f in follows if f.organisation_id]
     people = [f.person for f in follows if f.person_id]
-    posts = [f.post for f in follows if f.post_id and f.post.state == State.PUBLISHED]
+    posts = [
+        f.post for f in follows
+        if f.post_id and f.post.state == State.PUBLISHED
+        and (not in_members_only_space(f.post) or f.post.organisation_id in reader.spaces)
+    ]
     matches = Q(pk__in=[p.pk for p in posts])
     if neighbourhoods:
         matches |= Q(neighbourhood__in=neighbourhoods)
@@ -214,5 +270,24 @@ def following_for(*, person, page=1) -> Following:
         matches |= Q(organisation__in=organisations) | Q(acting_for__in=organisations)
     if people:
         matches |= Q(author__in=people)
-    latest = Paginator(_listed_posts().filter(matches), settings.FEED_PAGE_SIZE).get_page(page)
+    latest = Paginator(_listed_posts(reader).filter(matches), settings.FEED_PAGE_SIZE).get_page(page)
     return Following(neighbourhoods, organisations, people, posts, latest)
+
+
+def memberships_shown(*, person, reader=PUBLIC):
+    """Return the person's memberships in the current council that the reader may know of."""
+    shown = Q(organisation__members_only=False)
+    if reader.spaces:
+        shown |= Q(organisation_id__in=sorted(reader.spaces))
+    return Membership.objects.filter(shown, person=person).select_related("organisation")
+
+
+def space_closed_to(*, organisation, person) -> bool:
+    """Return True if the organisation's space is members-only and the person is neither a member nor a moderator."""
+    if not organisation.members_only:
+        return False
+    if person is None or not person.is_authenticated:
+        return True
+    if Membership.objects.filter(person=person, organisation=organisation).exists():
+        return False
+    return not person_is_moderator(person=person)

@@ -11,6 +11,7 @@ from villagehall.analytics.services import community_space_of, interaction_recor
 from villagehall.conversation.models import Comment, Follow, Post, PostLink, Reaction, State
 from villagehall.conversation.rules import may_speak_for
 from villagehall.conversation.selectors import post_visible_to
+from villagehall.core.audit import audit_record
 from villagehall.core.page_cache import council_content_changed
 from villagehall.core.text import render_markdown
 from villagehall.moderation.models import Standing
@@ -81,6 +82,15 @@ def post_create(
         raise ValidationError("Choose a neighbourhood or an organisation's page for the post.")
     if addressed_to is not None and not addressed_to.is_service:
         raise ValidationError("Posts can only be addressed to a council service.")
+    if organisation is not None and organisation.members_only:
+        if not may_speak_for(author, organisation):
+            raise PermissionDenied(f"Only members can post in {organisation.name}’s space.")
+        if addressed_to is not None:
+            # Officers are not members, so a question to a service here would go unseen.
+            raise ValidationError(
+                f"{organisation.name}’s space is for members only, so a council service cannot see it. "
+                "To ask a service, post in a neighbourhood instead."
+            )
     state = _new_state(author, kind="post", text=f"{title}\n{body}")
     post = Post.objects.create(
         kind=kind, title=title.strip(), body=body, body_html=render_markdown(body), author=author,
@@ -263,3 +273,25 @@ def comment_moderated_change(*, moderator, comment, state=None, body=None, note=
         _record_comment(comment, post)
     council_content_changed()
     return comment
+
+
+@transaction.atomic
+def organisation_visibility_set(*, person, organisation, members_only: bool, reason=""):
+    """Make a group's space members-only, or open it to everyone again."""
+    if not person.has_perm("conversation.organisation_set_visibility", organisation):
+        raise PermissionDenied("Only the group’s admins or a council administrator can change who sees its space.")
+    from villagehall.people.models import Organisation
+
+    organisation = Organisation.objects.select_for_update().get(pk=organisation.pk)
+    if organisation.members_only == members_only:
+        return organisation
+    before = {"members_only": organisation.members_only}
+    organisation.members_only = members_only
+    organisation.save(update_fields=["members_only"])
+    audit_record(
+        actor=person, action="organisation.visibility", target=organisation, reason=reason,
+        before=before, after={"members_only": members_only},
+    )
+    # What the space holds appears in, or leaves, every list and cached page at once.
+    council_content_changed()
+    return organisation

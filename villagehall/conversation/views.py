@@ -48,7 +48,7 @@ def council_home(request, council_slug):
     return render(request, "conversation/council_home.html", {
         "neighbourhoods": Neighbourhood.objects.all(),
         "organisations": Organisation.objects.select_related(None).order_by("kind", "name"),
-        "recent_posts": selectors.council_recent_posts(limit=10),
+        "recent_posts": selectors.council_recent_posts(limit=10, reader=selectors.reader_for(person=request.user)),
     })
 
 
@@ -59,11 +59,12 @@ def neighbourhood_feed(request, council_slug, neighbourhood_slug):
     if kind and kind not in Post.Kind.values:
         kind = ""
     number = _page_number(request)
-    page = _lazy_feed(neighbourhood=neighbourhood, kind=kind, page=number)
+    reader = selectors.reader_for(person=request.user)
+    page = _lazy_feed(neighbourhood=neighbourhood, kind=kind, page=number, reader=reader)
     return render(request, "conversation/neighbourhood_feed.html", {
         "neighbourhood": neighbourhood,
         "page": page,
-        "list_key": f"n{neighbourhood.pk}:{kind}:{number}",
+        "list_key": f"n{neighbourhood.pk}:{kind}:{number}:{reader.cache_key}",
         "kind": kind,
         "kinds": Post.Kind.choices,
         "following": selectors.is_following(follower=request.user, neighbourhood=neighbourhood),
@@ -75,12 +76,15 @@ def neighbourhood_feed(request, council_slug, neighbourhood_slug):
 def organisation_page(request, council_slug, organisation_slug):
     organisation = get_object_or_404(Organisation.objects.select_related("neighbourhood"), slug=organisation_slug)
     number = _page_number(request)
-    page = _lazy_feed(organisation=organisation, page=number)
+    reader = selectors.reader_for(person=request.user)
+    page = _lazy_feed(organisation=organisation, page=number, reader=reader)
     members = organisation.memberships.select_related("person").order_by("person__display_name")
     return render(request, "conversation/organisation.html", {
         "organisation": organisation,
+        "closed": selectors.space_closed_to(organisation=organisation, person=request.user),
+        "may_set_visibility": request.user.has_perm("conversation.organisation_set_visibility", organisation),
         "page": page,
-        "list_key": f"o{organisation.pk}:{number}",
+        "list_key": f"o{organisation.pk}:{number}:{reader.cache_key}",
         "members": members,
         "following": selectors.is_following(follower=request.user, organisation=organisation),
         "follow_target": ("organisation", organisation.pk),
@@ -109,7 +113,7 @@ def _post_page(request, post, *, comment_form=None, status=200):
         "comment_form": comment_form or CommentForm(organisations=organisations),
         "speaking_for": organisations,
         "reacted": selectors.reactions_given(person=request.user, post=post, comment_ids=comments.comment_ids()),
-        "see_also": selectors.see_also(post=post),
+        "see_also": selectors.see_also(post=post, reader=selectors.reader_for(person=request.user)),
         "single_thread": thread_id.isdigit(),
         "following": selectors.is_following(follower=request.user, post=post),
         "follow_target": ("post", post.pk),
@@ -320,13 +324,14 @@ def follow_toggle(request, council_slug):
 def person_page(request, council_slug, username):
     person = get_object_or_404(Person, username=username, is_active=True)
     number = _page_number(request)
-    page = _lazy_feed(author=person, page=number)
+    reader = selectors.reader_for(person=request.user)
+    page = _lazy_feed(author=person, page=number, reader=reader)
     return render(request, "conversation/person.html", {
         "person": person,
         "page": page,
-        "list_key": f"p{person.pk}:{number}",
+        "list_key": f"p{person.pk}:{number}:{reader.cache_key}",
         "residencies": person.residencies.filter(council=request.council).select_related("neighbourhood"),
-        "memberships": person.memberships.filter(council=request.council).select_related("organisation"),
+        "memberships": selectors.memberships_shown(person=person, reader=reader),
         "following": selectors.is_following(follower=request.user, person=person),
         "follow_target": ("person", person.pk),
         "moderating": request.user != person and request.user.has_perm("moderation.moderate"),
@@ -336,7 +341,9 @@ def person_page(request, council_slug, username):
 @login_required
 @require_GET
 def following_page(request, council_slug):
-    following = selectors.following_for(person=request.user, page=_page_number(request))
+    following = selectors.following_for(
+        person=request.user, page=_page_number(request), reader=selectors.reader_for(person=request.user),
+    )
     return render(request, "conversation/following.html", {
         "following": following,
         "page": following.latest,

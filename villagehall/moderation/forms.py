@@ -90,3 +90,19 @@ class PolicyForm(forms.Form):
         help_text="You can use Markdown: ### headings, lists, **bold**, [links](https://example.org).",
         error_messages={"required": "Write the policy: what is welcome, what is not, and what moderators do."},
     )
+
+
+class VisibilityForm(forms.Form):
+    members_only = forms.TypedChoiceField(
+        label="Who can see the group’s space?", widget=forms.RadioSelect, coerce=lambda value: value == "members",
+        choices=[
+            ("everyone", "Everyone: anyone can read the posts on the group’s page"),
+            ("members", "Members only: only members read the posts on the group’s page and see who the members are"),
+        ],
+        help_text="Posts the group makes in a neighbourhood, with its badge, are public either way.",
+        error_messages={"required": "Choose who can see the space."},
+    )
+    reason = forms.CharField(
+        label="Why (for the council’s record)", required=False, max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )

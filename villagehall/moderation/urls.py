@@ -15,6 +15,7 @@ urlpatterns = [
     path("comments/<int:comment_id>/", views.moderate_comment, name="moderate_comment"),
     path("people/<str:username>/", views.moderate_person, name="moderate_person"),
     path("actions/<int:action_id>/undo/", views.action_undo, name="moderation_undo"),
+    path("spaces/<slug:organisation_slug>/", views.organisation_visibility, name="organisation_visibility"),
     path("audit/", views.audit_page, name="audit_log"),
     path("audit.csv", views.audit_csv, name="audit_log_csv"),
 ]

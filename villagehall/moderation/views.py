@@ -14,12 +14,13 @@ from django.views.decorators.http import require_GET, require_POST
 from villagehall.conversation import selectors as conversation
 from villagehall.conversation.models import Comment, Post, State
 from villagehall.moderation import selectors, services
+from villagehall.conversation import services as conversation_services
 from villagehall.moderation.forms import (
-    ActionForm, EditForm, PolicyForm, ReasonTemplateForm, ReportForm, UndoForm,
+    ActionForm, EditForm, PolicyForm, ReasonTemplateForm, ReportForm, UndoForm, VisibilityForm,
 )
 from villagehall.moderation.models import ModerationAction, ReasonTemplate
 from villagehall.moderation.rate_limits import RateLimited, rate_limit_take
-from villagehall.people.models import Person
+from villagehall.people.models import Organisation, Person
 
 
 def _message(error) -> str:
@@ -249,6 +250,32 @@ def reason_edit(request, council_slug, template_id):
             messages.success(request, "The reason is saved.")
             return redirect("moderation_reasons", council_slug=council_slug)
     return _private(render(request, "moderation/reason_edit.html", {"form": form, "template": template},
+                           status=400 if request.method == "POST" else 200))
+
+
+# Members-only spaces
+
+
+@login_required
+def organisation_visibility(request, council_slug, organisation_slug):
+    organisation = get_object_or_404(Organisation, slug=organisation_slug)
+    if not request.user.has_perm("conversation.organisation_set_visibility", organisation):
+        raise PermissionDenied("Only the group’s admins or a council administrator can change who sees its space.")
+    form = VisibilityForm(
+        request.POST or None, initial={"members_only": "members" if organisation.members_only else "everyone"},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            conversation_services.organisation_visibility_set(
+                person=request.user, organisation=organisation, members_only=form.cleaned_data["members_only"],
+                reason=form.cleaned_data["reason"],
+            )
+        except (PermissionDenied, ValidationError) as error:
+            form.add_error(None, _message(error))
+        else:
+            messages.success(request, "Saved. Lists and pages show the change at once.")
+            return redirect(organisation)
+    return _private(render(request, "moderation/visibility.html", {"form": form, "organisation": organisation},
                            status=400 if request.method == "POST" else 200))
 
 

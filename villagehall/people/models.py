@@ -79,6 +79,11 @@ class Organisation(CouncilOwned):
         "people.Person", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", editable=False,
     )
     verified_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # Set through conversation.services.organisation_visibility_set, which keeps the audit log.
+    members_only = models.BooleanField(
+        default=False, editable=False,
+        help_text="Only members see the posts on the organisation’s page, and who its members are.",
+    )
 
     class Meta:
         ordering = ["name"]
