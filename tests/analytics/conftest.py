@@ -82,12 +82,24 @@ def hall(scoped, neighbourhood):
     return Hall(scoped, neighbourhood)
 
 
-@pytest.fixture
-def health(hall):
-    """Return a function computing the council's figures for a window."""
-    from villagehall.analytics.selectors import relationship_health_for_council
+@pytest.fixture(params=["events", "rollups", "rebuilt"])
+def health(request, hall):
+    """Return a function computing the council's figures for a window, three ways.
+
+    From the interactions themselves (the definitions, line by line); from the rollups
+    kept as each interaction was recorded; and from rollups rebuilt from scratch. Every
+    test that asks for `health` checks all three against the same hand-worked numbers.
+    """
+    from villagehall.analytics.rollups import rollups_rebuild
+    from villagehall.analytics.selectors import (
+        relationship_health_for_council, relationship_health_recomputed_for_council,
+    )
 
     def compute(weeks=WEEKS, until=UNTIL):
+        if request.param == "events":
+            return relationship_health_recomputed_for_council(council=hall.council, weeks=weeks, until=until)
+        if request.param == "rebuilt":
+            rollups_rebuild(council=hall.council)
         return relationship_health_for_council(council=hall.council, weeks=weeks, until=until)
 
     return compute

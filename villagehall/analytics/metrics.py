@@ -152,6 +152,27 @@ def burstiness_of_sums(*, count: int, span_seconds: float, gap_square_sum: float
     return None if sigma + mean == 0 else (sigma - mean) / (sigma + mean)
 
 
+def burstiness_of_weeks(weeks) -> float | None:
+    """Return the burstiness of interactions summed up week by week, in week order.
+
+    Each week gives (count, first_at, last_at, gap_square_sum); the gaps between weeks
+    run from one week's last interaction to the next week's first.
+    """
+    count, gap_square_sum, first, previous_last = 0, 0.0, None, None
+    for week_count, first_at, last_at, week_gap_square_sum in weeks:
+        if previous_last is not None:
+            gap_square_sum += (first_at - previous_last).total_seconds() ** 2
+        first = first if first is not None else first_at
+        previous_last = last_at
+        count += week_count
+        gap_square_sum += week_gap_square_sum
+    if first is None:
+        return None
+    return burstiness_of_sums(
+        count=count, span_seconds=(previous_last - first).total_seconds(), gap_square_sum=gap_square_sum
+    )
+
+
 def pattern(service_interactions: int, presence_: float) -> str:
     if service_interactions == 0:
         return "absent"
@@ -188,6 +209,11 @@ def per_1000(participants: int, population: int | None) -> float | None:
 
 def hours(delta: timedelta) -> float:
     return delta.total_seconds() / 3600
+
+
+def median_hours(waits: list[timedelta]) -> float | None:
+    """Return the median wait in hours, or None without any."""
+    return statistics.median(hours(w) for w in waits) if waits else None
 
 
 # What the council holds ------------------------------------------------------------
@@ -470,7 +496,7 @@ def _responsiveness(pair, service_id, addressed, turns, side, window) -> None:
             waits.append(min(answers))
     pair.addressed_threads = len(addressed)
     pair.answered_within_2d = share(sum(w <= ANSWER_WITHIN for w in waits), len(addressed))
-    pair.median_first_response_hours = statistics.median(hours(w) for w in waits) if waits else None
+    pair.median_first_response_hours = median_hours(waits)
     pair.unanswered = len(addressed) - len(waits)
 
 
@@ -492,13 +518,20 @@ def _reciprocity(pair, service_id, threads, turns, posts, side) -> None:
 
 
 def _partnerships(pair, service_id, kind, community_id, projects, organisation_kinds, window) -> None:
+    pair.partnered_projects, pair.three_way_partnerships = partnerships(
+        projects, service_id=service_id, community_kind=kind, community_id=community_id,
+        organisation_kinds=organisation_kinds, window=window,
+    )
+
+
+def partnerships(projects, *, service_id, community_kind, community_id, organisation_kinds, window) -> tuple[int, int]:
+    """Return (partnered_projects, three_way_partnerships) for a service and community."""
     partnered = [
         p for p in projects
         if service_id in p.partners and is_live(start=p.start, end=p.end, window=window)
-        and (p.neighbourhood == community_id if kind == NEIGHBOURHOOD else community_id in p.partners)
+        and (p.neighbourhood == community_id if community_kind == NEIGHBOURHOOD else community_id in p.partners)
     ]
-    pair.partnered_projects = len(partnered)
-    pair.three_way_partnerships = sum(is_three_way(p.partners, organisation_kinds) for p in partnered)
+    return len(partnered), sum(is_three_way(p.partners, organisation_kinds) for p in partnered)
 
 
 def is_three_way(partners, organisation_kinds) -> bool:

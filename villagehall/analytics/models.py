@@ -10,6 +10,12 @@ from villagehall.core.tenancy import CouncilOwned
 
 
 class Interaction(CouncilOwned):
+    """One meaningful act. The table grows to millions of rows, so it carries only the
+    indexes its readers use: the composite ones below lead with the council, and
+    stand in for the single-column indexes Django would give each foreign key. A row
+    of an organisation or neighbourhood is rarely deleted, and deleting one may scan.
+    """
+
     class Kind(models.TextChoices):
         POST = "post", "Post"
         COMMENT = "comment", "Comment"
@@ -27,26 +33,31 @@ class Interaction(CouncilOwned):
         PAPER = "paper", "Paper"
         ASSISTED = "assisted", "Assisted"
 
+    council = models.ForeignKey("places.Council", on_delete=models.CASCADE, related_name="+", db_index=False)
     # The id an imported record had in its source; platform events have none.
     external_id = models.CharField(max_length=100, null=True, blank=True)
     at = models.DateTimeField()
     kind = models.CharField(max_length=12, choices=Kind.choices)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="interactions")
     acting_for = models.ForeignKey(
-        "people.Organisation", null=True, blank=True, on_delete=models.PROTECT, related_name="interactions_as"
+        "people.Organisation", null=True, blank=True, on_delete=models.PROTECT, related_name="interactions_as",
+        db_index=False,
     )
     neighbourhood = models.ForeignKey(
-        "places.Neighbourhood", null=True, blank=True, on_delete=models.PROTECT, related_name="interactions"
+        "places.Neighbourhood", null=True, blank=True, on_delete=models.PROTECT, related_name="interactions",
+        db_index=False,
     )
     group = models.ForeignKey(
         "people.Organisation", null=True, blank=True, on_delete=models.PROTECT, related_name="interactions_in",
         help_text="The community group or voluntary organisation whose space or project it happened in.",
+        db_index=False,
     )
     channel = models.CharField(max_length=10, choices=Channel.choices, default=Channel.ONLINE)
     # The interaction of the post this belongs to; a post is its own thread.
-    thread = models.ForeignKey("self", null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    thread = models.ForeignKey("self", null=True, blank=True, on_delete=models.CASCADE, related_name="+", db_index=False)
     addressed_to = models.ForeignKey(
-        "people.Organisation", null=True, blank=True, on_delete=models.PROTECT, related_name="interactions_addressed"
+        "people.Organisation", null=True, blank=True, on_delete=models.PROTECT, related_name="interactions_addressed",
+        db_index=False,
     )
     post = models.ForeignKey(
         "conversation.Post", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
@@ -95,3 +106,150 @@ class ImportedRecord(CouncilOwned):
 
     def __str__(self):
         return f"{self.type} {self.external_id} → {self.object_id}"
+
+
+# Weekly rollups ---------------------------------------------------------------------
+#
+# Relationship-health pages never read the interactions themselves: they read these
+# counts, kept up to date as each interaction is recorded and rebuilt in full after an
+# import (see rollups.py). `week` is the Monday that starts the week in the council's
+# time zone. A community is a neighbourhood or a group, named by kind and id so that
+# one column serves both. Rollups are derived and rebuilt at will, so their foreign keys
+# go without indexes of their own: the unique constraints, which lead with the council
+# and week or the thread, serve every read, and each extra index slows the rebuild.
+
+
+class Community(models.TextChoices):
+    NEIGHBOURHOOD = "neighbourhood", "Neighbourhood"
+    GROUP = "group", "Group"
+
+
+class ServiceWeek(CouncilOwned):
+    """A service's interactions in one community in one week: enough for presence and burstiness."""
+
+    week = models.DateField()
+    service = models.ForeignKey("people.Organisation", on_delete=models.CASCADE, related_name="+", db_index=False)
+    community_kind = models.CharField(max_length=13, choices=Community.choices)
+    community_id = models.BigIntegerField()
+    interactions = models.PositiveIntegerField()
+    supports = models.PositiveIntegerField()
+    first_at = models.DateTimeField()
+    last_at = models.DateTimeField()
+    # The sum of the squared gaps, in seconds, between consecutive interactions in the
+    # week; with the first and last of each week, the gaps of any run of weeks follow.
+    gap_square_sum = models.FloatField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["council", "week", "service", "community_kind", "community_id"], name="service_week_once"
+            ),
+        ]
+
+
+class OfficerWeek(CouncilOwned):
+    """How often a person acted for a service in one week."""
+
+    week = models.DateField()
+    service = models.ForeignKey("people.Organisation", on_delete=models.CASCADE, related_name="+", db_index=False)
+    person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", db_index=False)
+    interactions = models.PositiveIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["council", "week", "service", "person"], name="officer_week_once"),
+        ]
+
+
+class ParticipantWeek(CouncilOwned):
+    """A person's community-side interactions in a neighbourhood in one week, by channel."""
+
+    week = models.DateField()
+    neighbourhood = models.ForeignKey("places.Neighbourhood", on_delete=models.CASCADE, related_name="+", db_index=False)
+    person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", db_index=False)
+    interactions = models.PositiveIntegerField()
+    offline = models.PositiveIntegerField()
+    assisted = models.PositiveIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["council", "week", "neighbourhood", "person"], name="participant_week_once"),
+        ]
+
+
+class AddressedThread(CouncilOwned):
+    """A community-side post addressed to a service, and when the service first answered it."""
+
+    thread = models.OneToOneField(Interaction, on_delete=models.CASCADE, related_name="+")
+    service = models.ForeignKey("people.Organisation", on_delete=models.CASCADE, related_name="+", db_index=False)
+    neighbourhood = models.ForeignKey("places.Neighbourhood", null=True, on_delete=models.CASCADE, related_name="+", db_index=False)
+    group = models.ForeignKey("people.Organisation", null=True, on_delete=models.CASCADE, related_name="+", db_index=False)
+    posted_at = models.DateTimeField()
+    first_response_at = models.DateTimeField(null=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["council", "posted_at"], name="addressed_thread_by_time")]
+
+
+class ThreadServiceWeek(CouncilOwned):
+    """A week in which a service took a turn in a thread, with what reciprocity needs of the thread."""
+
+    thread = models.ForeignKey(Interaction, on_delete=models.CASCADE, related_name="+", db_index=False)
+    service = models.ForeignKey("people.Organisation", on_delete=models.CASCADE, related_name="+", db_index=False)
+    week = models.DateField()
+    # The thread's community, from its post.
+    neighbourhood = models.ForeignKey("places.Neighbourhood", null=True, on_delete=models.CASCADE, related_name="+", db_index=False)
+    group = models.ForeignKey("people.Organisation", null=True, on_delete=models.CASCADE, related_name="+", db_index=False)
+    community_started = models.BooleanField()
+    # When the thread became a conversation for this service (its second change of
+    # side, counting only this service and the community); later turns cannot undo it.
+    conversation_at = models.DateTimeField(null=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["thread", "service", "week"], name="thread_service_week_once"),
+        ]
+        indexes = [models.Index(fields=["council", "week"], name="thread_service_week_by_week")]
+
+
+class ThreadPersonWeek(CouncilOwned):
+    """A week in which a community-side person posted, replied or reacted in a thread a service took part in."""
+
+    thread = models.ForeignKey(Interaction, on_delete=models.CASCADE, related_name="+", db_index=False)
+    person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", db_index=False)
+    week = models.DateField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["thread", "person", "week"], name="thread_person_week_once"),
+        ]
+        indexes = [models.Index(fields=["council", "week"], name="thread_person_week_by_week")]
+
+
+class AttendanceWeek(CouncilOwned):
+    """A community-side person at an event a service organised, in a community, in one week."""
+
+    week = models.DateField()
+    service = models.ForeignKey("people.Organisation", on_delete=models.CASCADE, related_name="+", db_index=False)
+    community_kind = models.CharField(max_length=13, choices=Community.choices)
+    community_id = models.BigIntegerField()
+    person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", db_index=False)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["council", "week", "service", "community_kind", "community_id", "person"],
+                name="attendance_week_once",
+            ),
+        ]
+
+
+class RollupState(CouncilOwned):
+    """When a council's rollups were last rebuilt, and in which time zone their weeks were cut."""
+
+    rebuilt_at = models.DateTimeField()
+    time_zone = models.CharField(max_length=64)
+    interactions = models.BigIntegerField(help_text="How many interactions the rebuild counted.")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["council"], name="rollup_state_once")]

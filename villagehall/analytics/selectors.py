@@ -1,14 +1,28 @@
-"""Reads for relationship health."""
+"""Reads for relationship health.
 
+`relationship_health_for_council()` reads the weekly rollups and is what reports and
+pages use. `relationship_health_recomputed_for_council()` reads the interactions
+themselves and applies the definitions line by line (metrics.py): slower, and the
+reference the rollups are tested against.
+"""
+
+from collections import defaultdict
 from datetime import date
 
+from django.db import connection
+from django.db.models import Count, Q, Sum
+
 from villagehall.analytics import metrics
-from villagehall.analytics.models import ImportedRecord, Interaction
+from villagehall.analytics.metrics import GROUP, NEIGHBOURHOOD
+from villagehall.analytics.models import (
+    AddressedThread, AttendanceWeek, ImportedRecord, Interaction, OfficerWeek, ParticipantWeek, RollupState,
+    ServiceWeek, ThreadPersonWeek, ThreadServiceWeek,
+)
 from villagehall.core.tenancy import council_scope
 from villagehall.events.models import Event
 from villagehall.people.models import Membership, Organisation, Person
 from villagehall.places.models import Neighbourhood
-from villagehall.projects.models import ProjectPartner, Project
+from villagehall.projects.models import Project, ProjectPartner
 
 FACT_FIELDS = (
     "id", "at", "kind", "actor_id", "acting_for_id", "neighbourhood_id", "group_id", "channel", "thread_id",
@@ -21,8 +35,8 @@ def health_window_for_council(*, council, weeks: int, until: date) -> metrics.Wi
     return metrics.Window(weeks=weeks, until=until, time_zone=council.time_zone)
 
 
-def health_facts_for_council(*, council, window: metrics.Window) -> metrics.CouncilFacts:
-    """Load what the figures for the council and window are computed from."""
+def council_setting_for_health(*, council) -> metrics.CouncilFacts:
+    """Return the council's services, communities, officers and projects, without interactions."""
     with council_scope(council):
         organisations = [
             metrics.OrganisationFact(id=o.pk, slug=o.slug, name=o.name, kind=o.kind)
@@ -34,11 +48,9 @@ def health_facts_for_council(*, council, window: metrics.Window) -> metrics.Coun
             organisation__kind=Organisation.Kind.COUNCIL_SERVICE
         ).values_list("organisation_id", "person_id"):
             officers[service_id].add(person_id)
-        partners: dict[int, set[int]] = {}
+        partners: dict[int, set[int]] = defaultdict(set)
         for project_id, organisation_id in ProjectPartner.objects.values_list("project_id", "organisation_id"):
-            partners.setdefault(project_id, set()).add(organisation_id)
-        interactions = _interactions_for_window(window)
-        event_ids = {f.event for f in interactions if f.event is not None}
+            partners[project_id].add(organisation_id)
         return metrics.CouncilFacts(
             council=council.slug,
             services=services,
@@ -54,26 +66,11 @@ def health_facts_for_council(*, council, window: metrics.Window) -> metrics.Coun
             handles=person_handles(person_ids=set().union(*officers.values())),
             projects=[
                 metrics.ProjectFact(
-                    id=p.pk, neighbourhood=p.neighbourhood_id, start=p.start, end=p.end,
-                    partners=frozenset(partners.get(p.pk, ())),
+                    id=pk, neighbourhood=neighbourhood, start=start, end=end, partners=frozenset(partners[pk])
                 )
-                for p in Project.objects.all()
+                for pk, neighbourhood, start, end in Project.objects.values_list("pk", "neighbourhood_id", "start", "end")
             ],
-            event_organisers=dict(Event.objects.filter(pk__in=event_ids).values_list("pk", "organiser_id")),
-            interactions=interactions,
         )
-
-
-def _interactions_for_window(window: metrics.Window) -> list[metrics.InteractionFact]:
-    in_window = Interaction.objects.filter(at__gte=window.start, at__lt=window.end)
-    # Reciprocity reads a thread's turns from its beginning, so threads that started
-    # before the window bring their earlier turns with them.
-    earlier_turns = Interaction.objects.filter(
-        at__lt=window.start, kind__in=metrics.TURN_KINDS,
-        thread_id__in=in_window.filter(thread__isnull=False).values("thread_id"),
-    )
-    rows = list(in_window.values_list(*FACT_FIELDS)) + list(earlier_turns.values_list(*FACT_FIELDS))
-    return [metrics.InteractionFact(*row) for row in rows]
 
 
 def person_handles(*, person_ids) -> dict[int, str]:
@@ -86,7 +83,205 @@ def person_handles(*, person_ids) -> dict[int, str]:
     return handles
 
 
-def relationship_health_for_council(*, council, weeks: int, until: date) -> metrics.Health:
-    """Return every relationship-health figure for the council over the window."""
+# From the interactions themselves ----------------------------------------------------
+
+
+def health_facts_for_council(*, council, window: metrics.Window) -> metrics.CouncilFacts:
+    """Load what the figures for the council and window are computed from, interactions included."""
+    facts = council_setting_for_health(council=council)
+    with council_scope(council):
+        in_window = Interaction.objects.filter(at__gte=window.start, at__lt=window.end)
+        # Reciprocity reads a thread's turns from its beginning, so threads that started
+        # before the window bring their earlier turns with them.
+        earlier_turns = Interaction.objects.filter(
+            at__lt=window.start, kind__in=metrics.TURN_KINDS,
+            thread_id__in=in_window.filter(thread__isnull=False).values("thread_id"),
+        )
+        rows = list(in_window.values_list(*FACT_FIELDS)) + list(earlier_turns.values_list(*FACT_FIELDS))
+        facts.interactions = [metrics.InteractionFact(*row) for row in rows]
+        event_ids = {f.event for f in facts.interactions if f.event is not None}
+        facts.event_organisers = dict(Event.objects.filter(pk__in=event_ids).values_list("pk", "organiser_id"))
+    return facts
+
+
+def relationship_health_recomputed_for_council(*, council, weeks: int, until: date) -> metrics.Health:
+    """Return every figure for the window, computed from the interactions themselves (slow; for checking)."""
     window = health_window_for_council(council=council, weeks=weeks, until=until)
     return metrics.relationship_health(health_facts_for_council(council=council, window=window), window)
+
+
+# From the weekly rollups -------------------------------------------------------------
+
+
+def rollups_ready_for_council(*, council) -> bool:
+    """Return True if the council's rollups were rebuilt in its present time zone."""
+    with council_scope(council):
+        return RollupState.objects.filter(time_zone=council.time_zone).exists()
+
+
+def relationship_health_for_council(*, council, weeks: int, until: date) -> metrics.Health:
+    """Return every relationship-health figure for the council over the window, from the weekly rollups."""
+    window = health_window_for_council(council=council, weeks=weeks, until=until)
+    setting = council_setting_for_health(council=council)
+    with council_scope(council):
+        reads = _RollupReads(window, council)
+        pairs = []
+        organisation_kinds = {o.id: o.kind for o in setting.services + setting.groups}
+        for service in setting.services:
+            for kind, community_id, slug in metrics.communities_of(setting):
+                key = (service.id, kind, community_id)
+                pair = metrics.PairHealth(service=service.slug, community=slug, community_kind=kind)
+                reads.presence(pair, key)
+                reads.responsiveness(pair, key)
+                reads.reciprocity(pair, key)
+                pair.people_reached = reads.reached.get(key, 0)
+                pair.partnered_projects, pair.three_way_partnerships = metrics.partnerships(
+                    setting.projects, service_id=service.id, community_kind=kind, community_id=community_id,
+                    organisation_kinds=organisation_kinds, window=window,
+                )
+                pairs.append(pair)
+        services = [reads.service(service, setting, pairs) for service in setting.services]
+        neighbourhoods = [reads.neighbourhood(place) for place in setting.neighbourhoods]
+    return metrics.Health(council=council.slug, window=window, pairs=pairs, services=services,
+                          neighbourhoods=neighbourhoods)
+
+
+class _RollupReads:
+    """The window's rollups, read once each and handed out pair by pair."""
+
+    def __init__(self, window: metrics.Window, council):
+        self.window = window
+        self.council = council
+        self.first_week = window.first_day
+        self.last_week = window.week_start_day(window.weeks - 1)
+        weeks = {"week__gte": self.first_week, "week__lte": self.last_week}
+
+        self.service_weeks = defaultdict(list)
+        for service, kind, community, *week in ServiceWeek.objects.filter(**weeks).order_by("week").values_list(
+            "service_id", "community_kind", "community_id", "week", "interactions", "supports", "first_at",
+            "last_at", "gap_square_sum",
+        ):
+            self.service_weeks[(service, kind, community)].append(week)
+
+        self.waits = defaultdict(list)  # pair → first-response waits, None for unanswered
+        for service, neighbourhood, group, posted_at, answered_at in AddressedThread.objects.filter(
+            posted_at__gte=window.start, posted_at__lt=window.end,
+        ).values_list("service_id", "neighbourhood_id", "group_id", "posted_at", "first_response_at"):
+            wait = answered_at - posted_at if answered_at is not None and answered_at < window.end else None
+            for key in _pair_keys(service, neighbourhood, group):
+                self.waits[key].append(wait)
+
+        self.threads = {}
+        thread_weeks = ThreadServiceWeek.objects.filter(**weeks)
+        for kind, column in ((NEIGHBOURHOOD, "neighbourhood_id"), (GROUP, "group_id")):
+            for service, community, threads, conversations, started in thread_weeks.exclude(
+                **{column: None}
+            ).values_list("service_id", column).annotate(
+                threads=Count("thread_id", distinct=True),
+                conversations=Count("thread_id", distinct=True, filter=Q(conversation_at__lt=window.end)),
+                started=Count("thread_id", distinct=True, filter=Q(community_started=True)),
+            ).order_by():
+                self.threads[(service, kind, community)] = (threads, conversations, started)
+
+        self.reached = self._people_reached()
+
+        self.officer_weeks = defaultdict(lambda: defaultdict(set))  # service → person → weeks
+        for service, person, week in OfficerWeek.objects.filter(**weeks).values_list("service_id", "person_id", "week"):
+            self.officer_weeks[service][person].add(week)
+
+        self.participation = {
+            row["neighbourhood_id"]: row
+            for row in ParticipantWeek.objects.filter(**weeks).values("neighbourhood_id").annotate(
+                participants=Count("person_id", distinct=True), interactions=Sum("interactions"),
+                offline=Sum("offline"), assisted=Sum("assisted"),
+            ).order_by()
+        }
+
+    def presence(self, pair, key):
+        weeks = self.service_weeks.get(key, [])
+        active = {(week - self.first_week).days // 7 for week, *_ in weeks}
+        pair.service_interactions = sum(n for _, n, *_ in weeks)
+        pair.active_weeks = len(active)
+        pair.presence = metrics.presence(len(active), self.window.weeks)
+        pair.longest_absence_weeks = metrics.longest_absence(active, self.window.weeks)
+        pair.burstiness = metrics.burstiness_of_weeks(
+            (n, first_at, last_at, squares) for _, n, _, first_at, last_at, squares in weeks
+        )
+        pair.pattern = metrics.pattern(pair.service_interactions, pair.presence)
+        pair.support_given = sum(supports for _, _, supports, *_ in weeks)
+        pair.enablement_share = metrics.share(pair.support_given, pair.service_interactions)
+
+    def responsiveness(self, pair, key):
+        waits = self.waits.get(key, [])
+        answered = [w for w in waits if w is not None]
+        pair.addressed_threads = len(waits)
+        pair.answered_within_2d = metrics.share(sum(w <= metrics.ANSWER_WITHIN for w in answered), len(waits))
+        pair.median_first_response_hours = metrics.median_hours(answered)
+        pair.unanswered = len(waits) - len(answered)
+
+    def reciprocity(self, pair, key):
+        threads, conversations, started = self.threads.get(key, (0, 0, 0))
+        pair.threads_with_service = threads
+        pair.reciprocity = metrics.share(conversations, threads)
+        pair.community_started_share = metrics.share(started, threads)
+
+    def _people_reached(self) -> dict:
+        """Return pair → distinct community-side people reached in threads and at events."""
+        reached = {}
+        weeks = [connection.ops.adapt_datefield_value(w) for w in (self.first_week, self.last_week)]
+        service_threads = ThreadServiceWeek._meta.db_table
+        people_in_threads = ThreadPersonWeek._meta.db_table
+        attendance = AttendanceWeek._meta.db_table
+        council = self.council.pk
+        with connection.cursor() as cursor:
+            for kind, column in ((NEIGHBOURHOOD, "neighbourhood_id"), (GROUP, "group_id")):
+                cursor.execute(
+                    f"SELECT service_id, community_id, COUNT(DISTINCT person_id) FROM ("
+                    f" SELECT t.service_id, t.community_id, p.person_id FROM ("
+                    f"  SELECT DISTINCT thread_id, service_id, {column} AS community_id FROM {service_threads}"
+                    f"  WHERE council_id = %s AND week >= %s AND week <= %s AND {column} IS NOT NULL"
+                    f" ) t JOIN {people_in_threads} p ON p.thread_id = t.thread_id AND p.week >= %s AND p.week <= %s"
+                    f" UNION"
+                    f" SELECT service_id, community_id, person_id FROM {attendance}"
+                    f" WHERE council_id = %s AND week >= %s AND week <= %s AND community_kind = %s"
+                    f") reached GROUP BY service_id, community_id",
+                    [council, *weeks, *weeks, council, *weeks, kind],
+                )
+                for service, community, people in cursor.fetchall():
+                    reached[(service, kind, community)] = people
+        return reached
+
+    def service(self, service, setting, pairs) -> metrics.ServiceHealth:
+        officers = setting.officers.get(service.id, frozenset())
+        active = {p: weeks for p, weeks in self.officer_weeks.get(service.id, {}).items() if p in officers}
+        own = [p for p in pairs if p.service == service.slug and p.community_kind == NEIGHBOURHOOD]
+        return metrics.ServiceHealth(
+            service=service.slug, name=service.name,
+            officers=len(officers),
+            active_officers=len(active),
+            adoption=metrics.share(len(active), len(officers)),
+            champions=sorted(
+                setting.handles.get(person, str(person))
+                for person, weeks in active.items() if metrics.is_champion(len(weeks), self.window.weeks)
+            ),
+            communities_engaged=sum(p.pattern == "engaged" for p in own),
+            communities_docking=sum(p.pattern == "docking" for p in own),
+        )
+
+    def neighbourhood(self, place) -> metrics.NeighbourhoodHealth:
+        row = self.participation.get(place.id, {"participants": 0, "interactions": 0, "offline": 0, "assisted": 0})
+        return metrics.NeighbourhoodHealth(
+            neighbourhood=place.slug, name=place.name, population=place.population,
+            participants=row["participants"],
+            participants_per_1000=metrics.per_1000(row["participants"], place.population),
+            offline_share=metrics.share(row["offline"], row["interactions"]),
+            assisted_share=metrics.share(row["assisted"], row["interactions"]),
+            deprivation_decile=place.deprivation_decile,
+        )
+
+
+def _pair_keys(service, neighbourhood, group):
+    if neighbourhood is not None:
+        yield (service, NEIGHBOURHOOD, neighbourhood)
+    if group is not None:
+        yield (service, GROUP, group)

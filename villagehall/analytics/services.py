@@ -1,7 +1,12 @@
-"""Writes for interaction events."""
+"""Writes for interaction events: recording them as they happen, and importing them."""
+
+from django.db import transaction
 
 from villagehall.analytics.models import Interaction
+from villagehall.analytics.rollups import rollups_rebuild, rollups_record
+from villagehall.core.tenancy import council_scope
 from villagehall.people.models import Organisation
+from villagehall.places.models import Council
 
 
 def community_space_of(organisation):
@@ -23,4 +28,47 @@ def interaction_record(
     if kind == Interaction.Kind.POST and thread is None:
         interaction.thread = interaction
         interaction.save(update_fields=["thread"])
+    rollups_record(interaction=interaction)
     return interaction
+
+
+class ImportRefused(Exception):
+    """The file had bad lines, so nothing in it was imported."""
+
+    def __init__(self, bad_lines: int):
+        super().__init__(f"{bad_lines} bad line{'s' if bad_lines != 1 else ''}; nothing was imported.")
+        self.bad_lines = bad_lines
+
+
+def analytics_import(*, path, council_slug: str, on_error, on_progress=None):
+    """Import a JSON Lines file into the council (made if new), all or nothing; return the summary."""
+    from villagehall.analytics.imports import CouncilImport
+
+    with transaction.atomic():
+        council = _council_for_import(council_slug)
+        with council_scope(council), open(path, "rb") as lines:
+            importer = CouncilImport(council, on_error=on_error)
+            unreported = 0
+            for number, line in enumerate(lines, start=1):
+                importer.feed(number, line)
+                unreported += len(line)
+                if on_progress is not None and number % 10_000 == 0:
+                    on_progress(unreported)
+                    unreported = 0
+            summary = importer.finish()
+            if on_progress is not None:
+                on_progress(unreported)
+            if summary.bad_lines:
+                # Leaving the transaction by an exception takes back every batch written.
+                raise ImportRefused(summary.bad_lines)
+            rollups_rebuild(council=council)
+    return summary
+
+
+def _council_for_import(slug: str) -> Council:
+    council = Council.objects.filter(slug=slug).first()
+    if council is None:
+        council = Council(slug=slug, name=slug.replace("-", " ").title())
+        council.full_clean()
+        council.save()
+    return council

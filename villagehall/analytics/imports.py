@@ -1,0 +1,606 @@
+"""Reading the JSON Lines import format of METRICS.md into a council, a batch at a time.
+
+Each line is checked on its own as it is read, against what earlier lines and earlier
+imports hold: a line may refer only to records given on an earlier line or imported
+before. Good lines are written in batches so that later lines can refer to them;
+`analytics_import()` (services.py) runs the whole file in one transaction and rolls
+it back if any line was bad, so a file is imported whole or not at all.
+
+Memory stays bounded whatever the file's length: the import keeps the council's
+neighbourhoods, organisations, people, projects and events in memory (small next to
+its interactions) and one batch of lines, and finds the posts that threads refer to
+in the database.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime, timezone
+from hashlib import sha256
+
+from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
+from django.db import connection
+
+from villagehall.analytics.models import ImportedRecord, Interaction
+from villagehall.analytics.rollups import planner_statistics_refresh
+from villagehall.events.models import Event
+from villagehall.people.models import Membership, Organisation, Person
+from villagehall.places.models import RESERVED_SLUGS, Neighbourhood
+from villagehall.projects.models import Project, ProjectPartner
+
+BATCH_LINES = 5000
+UNUSABLE_PASSWORD = f"{UNUSABLE_PASSWORD_PREFIX}imported"
+MAX_ID_LENGTH = 100
+
+SLUG = re.compile(r"^[-a-zA-Z0-9_]+\Z")
+ORGANISATION_KINDS = frozenset(Organisation.Kind.values)
+INTERACTION_KINDS = frozenset(Interaction.Kind.values)
+CHANNELS = frozenset(Interaction.Channel.values)
+SERVICE = Organisation.Kind.COUNCIL_SERVICE
+
+FIELDS = {
+    "neighbourhood": {"type", "slug", "name", "population", "deprivation_decile"},
+    "organisation": {"type", "slug", "name", "kind"},
+    "person": {"type", "id", "name", "member_of"},
+    "project": {"type", "id", "name", "neighbourhood", "partners", "start", "end"},
+    "event": {"type", "id", "name", "neighbourhood", "organiser", "at"},
+    "interaction": {
+        "type", "id", "at", "actor", "acting_for", "neighbourhood", "group", "kind", "channel", "thread",
+        "addressed_to", "event",
+    },
+}
+
+
+class BadLine(Exception):
+    """A line that cannot be imported; the message says why, in plain words."""
+
+
+@dataclass
+class ImportSummary:
+    lines: int = 0
+    records: dict[str, int] = field(default_factory=lambda: dict.fromkeys(FIELDS, 0))
+    bad_lines: int = 0
+
+
+# Reading one value -------------------------------------------------------------
+
+
+class LineReader:
+    """Reads the fields of one line, collecting every problem instead of stopping at the first."""
+
+    def __init__(self, data: dict):
+        self.data = data
+        self.problems: list[str] = []
+
+    def problem(self, message: str):
+        self.problems.append(message)
+
+    def text(self, key, *, max_length, required=True):
+        value = self.data.get(key)
+        if value is None:
+            if required:
+                self.problem(f"{key} is missing")
+            return None
+        if not isinstance(value, str) or not value.strip():
+            self.problem(f"{key} must be a non-empty string")
+            return None
+        if len(value) > max_length:
+            self.problem(f"{key} is longer than {max_length} characters")
+            return None
+        return value
+
+    def identifier(self, key, *, required=True):
+        """Read an id: a string, or a whole number taken as its digits."""
+        value = self.data.get(key)
+        if isinstance(value, int) and not isinstance(value, bool):
+            return str(value)
+        return self.text(key, max_length=MAX_ID_LENGTH, required=required)
+
+    def slug(self, key, *, required=True):
+        value = self.text(key, max_length=50, required=required)
+        if value is not None and not SLUG.match(value):
+            self.problem(f"{key} “{value}” may contain only letters, numbers, hyphens and underscores")
+            return None
+        return value
+
+    def whole_number(self, key, *, low, high=None):
+        value = self.data.get(key)
+        if value is None:
+            return None
+        if isinstance(value, bool) or not isinstance(value, int) or value < low or (high is not None and value > high):
+            bounds = f"from {low} to {high}" if high is not None else f"of at least {low}"
+            self.problem(f"{key} must be a whole number {bounds}, or null")
+            return None
+        return value
+
+    def choice(self, key, choices, *, default=None):
+        value = self.data.get(key, default)
+        if value is None:
+            self.problem(f"{key} is missing")
+        elif value not in choices:
+            self.problem(f"{key} “{value}” is not one of {', '.join(sorted(choices))}")
+            return None
+        return value
+
+    def day(self, key, *, required=True):
+        value = self.data.get(key)
+        if value is None:
+            if required:
+                self.problem(f"{key} is missing")
+            return None
+        try:
+            if not isinstance(value, str) or len(value) != 10:
+                raise ValueError
+            return date.fromisoformat(value)
+        except ValueError:
+            self.problem(f"{key} must be a date written YYYY-MM-DD")
+            return None
+
+    def instant(self, key):
+        value = self.data.get(key)
+        if value is None:
+            self.problem(f"{key} is missing")
+            return None
+        try:
+            if not isinstance(value, str):
+                raise ValueError
+            instant = datetime.fromisoformat(value)
+        except ValueError:
+            self.problem(f"{key} must be a date and time such as 2026-02-02T12:00:00Z")
+            return None
+        if instant.tzinfo is None:
+            self.problem(f"{key} needs a time zone, such as Z or +01:00")
+            return None
+        return instant.astimezone(timezone.utc)
+
+    def slug_list(self, key):
+        value = self.data.get(key)
+        if value is None:
+            return []
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            self.problem(f"{key} must be a list of organisation slugs")
+            return []
+        return list(dict.fromkeys(value))
+
+
+# The import --------------------------------------------------------------------
+
+
+@dataclass
+class Pending:
+    """A good line waiting in the batch to be written."""
+
+    number: int
+    type: str
+    values: dict
+
+
+class CouncilImport:
+    """Feeds the lines of one file into one council; call `finish()` after the last line."""
+
+    def __init__(self, council, *, on_error, batch_lines=None):
+        self.council = council
+        self.on_error = on_error
+        self.batch_lines = batch_lines or BATCH_LINES
+        self.summary = ImportSummary()
+        self.batch: list[Pending] = []
+        self.batch_errors: list[tuple[int, str]] = []
+        # What the council already holds, and what earlier lines added: key → id, or
+        # None until the line's batch is written.
+        self.neighbourhoods: dict[str, int | None] = dict(Neighbourhood.objects.values_list("slug", "pk"))
+        self.organisations: dict[str, int | None] = dict(Organisation.objects.values_list("slug", "pk"))
+        self.organisation_kinds: dict[str, str] = dict(Organisation.objects.values_list("slug", "kind"))
+        self.people = self._imported(ImportedRecord.Type.PERSON)
+        self.projects = self._imported(ImportedRecord.Type.PROJECT)
+        self.events = self._imported(ImportedRecord.Type.EVENT)
+        self.interactions_written, self.next_statistics_refresh = 0, 10_000
+
+    @staticmethod
+    def _imported(type_) -> dict[str, int | None]:
+        return dict(ImportedRecord.objects.filter(type=type_).values_list("external_id", "object_id"))
+
+    # Reading ---------------------------------------------------------------------
+
+    def feed(self, number: int, raw: bytes | str) -> None:
+        """Check one line and queue it to be written."""
+        self.summary.lines += 1
+        if not raw.strip():
+            return
+        try:
+            self.batch.append(self._read(number, raw))
+        except BadLine as bad:
+            self.batch_errors.append((number, str(bad)))
+        if len(self.batch) + len(self.batch_errors) >= self.batch_lines:
+            self.flush()
+
+    def _read(self, number, raw) -> Pending:
+        try:
+            data = json.loads(raw)
+        except UnicodeDecodeError:
+            raise BadLine("not valid UTF-8 text")
+        except ValueError as error:
+            raise BadLine(f"not valid JSON ({error.msg}, column {error.colno})")
+        if not isinstance(data, dict):
+            raise BadLine("expected a JSON object, {…}")
+        type_ = data.get("type")
+        if type_ not in FIELDS:
+            raise BadLine(
+                "type is missing" if type_ is None else f"type “{type_}” is not one of {', '.join(FIELDS)}"
+            )
+        line = LineReader(data)
+        unknown = sorted(set(data) - FIELDS[type_])
+        if unknown:
+            line.problem(f"unknown field{'s' if len(unknown) > 1 else ''} {', '.join(unknown)}")
+        values = getattr(self, f"_read_{type_}")(line)
+        if line.problems:
+            raise BadLine("; ".join(line.problems))
+        return Pending(number, type_, values)
+
+    def _known(self, line, key, value, registry, what):
+        if value is not None and value not in registry:
+            line.problem(f"{key} “{value}” is not {what} given on an earlier line or imported before")
+            return False
+        return value is not None
+
+    def _read_neighbourhood(self, line):
+        slug = line.slug("slug")
+        if slug in RESERVED_SLUGS:
+            line.problem(f"slug “{slug}” is used by Village Hall’s own addresses; choose another")
+        values = {
+            "slug": slug, "name": line.text("name", max_length=200),
+            "population": line.whole_number("population", low=0),
+            "deprivation_decile": line.whole_number("deprivation_decile", low=1, high=10),
+        }
+        if not line.problems:
+            self.neighbourhoods.setdefault(slug, None)
+        return values
+
+    def _read_organisation(self, line):
+        values = {
+            "slug": line.slug("slug"), "name": line.text("name", max_length=200),
+            "kind": line.choice("kind", ORGANISATION_KINDS),
+        }
+        if not line.problems:
+            self.organisations.setdefault(values["slug"], None)
+            self.organisation_kinds[values["slug"]] = values["kind"]
+        return values
+
+    def _read_person(self, line):
+        values = {
+            "id": line.identifier("id"), "name": line.text("name", max_length=80),
+            "member_of": line.slug_list("member_of"),
+        }
+        for slug in values["member_of"]:
+            self._known(line, "member_of", slug, self.organisations, "an organisation")
+        if not line.problems:
+            self.people.setdefault(values["id"], None)
+        return values
+
+    def _read_project(self, line):
+        values = {
+            "id": line.identifier("id"), "name": line.text("name", max_length=200),
+            "neighbourhood": line.slug("neighbourhood", required=False),
+            "partners": line.slug_list("partners"),
+            "start": line.day("start"), "end": line.day("end", required=False),
+        }
+        self._known(line, "neighbourhood", values["neighbourhood"], self.neighbourhoods, "a neighbourhood")
+        for slug in values["partners"]:
+            self._known(line, "partners", slug, self.organisations, "an organisation")
+        if values["start"] and values["end"] and values["end"] < values["start"]:
+            line.problem("end is before start")
+        if not line.problems:
+            self.projects.setdefault(values["id"], None)
+        return values
+
+    def _read_event(self, line):
+        values = {
+            "id": line.identifier("id"), "name": line.text("name", max_length=200),
+            "neighbourhood": line.slug("neighbourhood", required=False),
+            "organiser": line.slug("organiser", required=False),
+            "at": line.instant("at"),
+        }
+        self._known(line, "neighbourhood", values["neighbourhood"], self.neighbourhoods, "a neighbourhood")
+        self._known(line, "organiser", values["organiser"], self.organisations, "an organisation")
+        if not line.problems:
+            self.events.setdefault(values["id"], None)
+        return values
+
+    def _read_interaction(self, line):
+        values = {
+            "id": line.identifier("id"), "at": line.instant("at"),
+            "kind": line.choice("kind", INTERACTION_KINDS),
+            "channel": line.choice("channel", CHANNELS, default=Interaction.Channel.ONLINE),
+            "actor": line.identifier("actor"),
+            "acting_for": line.slug("acting_for", required=False),
+            "neighbourhood": line.slug("neighbourhood", required=False),
+            "group": line.slug("group", required=False),
+            "thread": line.identifier("thread", required=False),
+            "addressed_to": line.slug("addressed_to", required=False),
+            "event": line.identifier("event", required=False),
+        }
+        self._known(line, "actor", values["actor"], self.people, "a person")
+        self._known(line, "acting_for", values["acting_for"], self.organisations, "an organisation")
+        self._known(line, "neighbourhood", values["neighbourhood"], self.neighbourhoods, "a neighbourhood")
+        if self._known(line, "group", values["group"], self.organisations, "an organisation"):
+            if self.organisation_kinds[values["group"]] == SERVICE:
+                line.problem(f"group “{values['group']}” is a council service, not a community group or voluntary organisation")
+        if self._known(line, "addressed_to", values["addressed_to"], self.organisations, "an organisation"):
+            if self.organisation_kinds[values["addressed_to"]] != SERVICE:
+                line.problem(f"addressed_to “{values['addressed_to']}” is not a council service")
+            elif values["kind"] not in (None, "post"):
+                line.problem("only a post can be addressed to a service")
+        self._known(line, "event", values["event"], self.events, "an event")
+        if values["kind"] == "post":
+            if values["thread"] not in (None, values["id"]):
+                line.problem("a post is its own thread: thread must be the post’s own id or null")
+            values["thread"] = None
+        return values
+
+    # Writing ---------------------------------------------------------------------
+
+    def flush(self) -> None:
+        """Write the batch's good lines and report its bad ones, in line order."""
+        by_type: dict[str, list[Pending]] = {type_: [] for type_ in FIELDS}
+        for pending in self.batch:
+            by_type[pending.type].append(pending)
+        # In the order records refer to each other, so every reference is written first.
+        self._write_neighbourhoods(by_type["neighbourhood"])
+        self._write_organisations(by_type["organisation"])
+        self._write_people(by_type["person"])
+        self._write_projects(by_type["project"])
+        self._write_events(by_type["event"])
+        written = self._write_interactions(by_type["interaction"])
+        for type_, lines in by_type.items():
+            self.summary.records[type_] += len(lines)
+        self.summary.records["interaction"] -= len(by_type["interaction"]) - written
+        for number, reason in sorted(self.batch_errors):
+            self.summary.bad_lines += 1
+            self.on_error(number, reason)
+        self.batch, self.batch_errors = [], []
+
+    def finish(self) -> ImportSummary:
+        self.flush()
+        self.drop_scratch()
+        return self.summary
+
+    def _last_of_each(self, pendings, key):
+        """Return the values of each record, the last line winning when an id comes twice."""
+        return {p.values[key]: p.values for p in pendings}
+
+    def _write_neighbourhoods(self, pendings):
+        for slug, values in self._last_of_each(pendings, "slug").items():
+            neighbourhood, _ = Neighbourhood.objects.update_or_create(
+                slug=slug, defaults={k: values[k] for k in ("name", "population", "deprivation_decile")}
+            )
+            self.neighbourhoods[slug] = neighbourhood.pk
+
+    def _write_organisations(self, pendings):
+        for slug, values in self._last_of_each(pendings, "slug").items():
+            organisation, _ = Organisation.objects.update_or_create(
+                slug=slug, defaults={"name": values["name"], "kind": values["kind"]}
+            )
+            self.organisations[slug] = organisation.pk
+
+    def _write_people(self, pendings):
+        records = self._last_of_each(pendings, "id")
+        if not records:
+            return
+        existing = {ext: self.people[ext] for ext in records if self.people.get(ext) is not None}
+        new = [ext for ext in records if ext not in existing]
+        if existing:
+            Person.objects.bulk_update(
+                [Person(pk=pk, display_name=records[ext]["name"]) for ext, pk in existing.items()], ["display_name"]
+            )
+        if new:
+            people = [self._person(ext, records[ext]["name"]) for ext in new]
+            Person.objects.bulk_create(people)
+            ImportedRecord.objects.bulk_create([
+                ImportedRecord(council=self.council, type=ImportedRecord.Type.PERSON, external_id=ext, object_id=p.pk)
+                for ext, p in zip(new, people)
+            ])
+            self.people.update((ext, p.pk) for ext, p in zip(new, people))
+        # A person's memberships become those the file lists.
+        wanted = {(self.people[ext], self.organisations[slug]) for ext, v in records.items() for slug in v["member_of"]}
+        current = list(Membership.objects.filter(person_id__in=[self.people[ext] for ext in records])
+                       .values_list("pk", "person_id", "organisation_id"))
+        Membership.objects.filter(pk__in=[pk for pk, *key in current if tuple(key) not in wanted]).delete()
+        have = {tuple(key) for pk, *key in current}
+        Membership.objects.bulk_create([
+            Membership(council=self.council, person_id=person, organisation_id=organisation)
+            for person, organisation in sorted(wanted - have)
+        ])
+
+    def _person(self, external_id, name) -> Person:
+        # Imported people cannot sign in: an unusable password, an address that cannot
+        # receive mail, and a handle that stays the same however often the file comes in.
+        digest = sha256(f"{self.council.pk}:{external_id}".encode()).hexdigest()[:20]
+        handle = f"imported-{self.council.slug}-{digest}"
+        return Person(
+            username=handle, email=f"{handle}@invalid", display_name=name, password=UNUSABLE_PASSWORD,
+        )
+
+    def _write_projects(self, pendings):
+        records = self._last_of_each(pendings, "id")
+        if not records:
+            return
+        self._write_with_mapping(
+            ImportedRecord.Type.PROJECT, self.projects, records, ["name", "neighbourhood", "start", "end"],
+            lambda v: Project(
+                council=self.council, name=v["name"], start=v["start"], end=v["end"],
+                neighbourhood_id=self.neighbourhoods.get(v["neighbourhood"]),
+            ),
+        )
+        project_ids = [self.projects[ext] for ext in records]
+        ProjectPartner.objects.filter(project_id__in=project_ids).delete()
+        ProjectPartner.objects.bulk_create([
+            ProjectPartner(council=self.council, project_id=self.projects[ext], organisation_id=self.organisations[slug])
+            for ext, values in records.items() for slug in values["partners"]
+        ])
+
+    def _write_events(self, pendings):
+        records = self._last_of_each(pendings, "id")
+        if not records:
+            return
+        self._write_with_mapping(
+            ImportedRecord.Type.EVENT, self.events, records, ["name", "neighbourhood", "organiser", "at"],
+            lambda v: Event(
+                council=self.council, name=v["name"], at=v["at"],
+                neighbourhood_id=self.neighbourhoods.get(v["neighbourhood"]),
+                organiser_id=self.organisations.get(v["organiser"]),
+            ),
+        )
+
+    def _write_with_mapping(self, type_, registry, records, fields, make):
+        """Create or update records known by an imported id, and remember which is which."""
+        objects = {ext: make(values) for ext, values in records.items()}
+        model = type(next(iter(objects.values())))
+        old = {ext: obj for ext, obj in objects.items() if registry.get(ext) is not None}
+        new = {ext: obj for ext, obj in objects.items() if registry.get(ext) is None}
+        for ext, obj in old.items():
+            obj.pk = registry[ext]
+        if old:
+            model.objects.bulk_update(old.values(), fields)
+        if new:
+            model.objects.bulk_create(new.values())
+            ImportedRecord.objects.bulk_create([
+                ImportedRecord(council=self.council, type=type_, external_id=ext, object_id=obj.pk)
+                for ext, obj in new.items()
+            ])
+        registry.update((ext, obj.pk) for ext, obj in objects.items())
+
+    def _write_interactions(self, pendings) -> int:
+        """Write the batch's interactions; return how many were good."""
+        if not pendings:
+            return 0
+        organisations, places, people, events = self.organisations, self.neighbourhoods, self.people, self.events
+        posts_here: dict[str, int] = {}  # a post's id → the first line of this batch that gave it
+        rows: dict[str, tuple] = {}
+        for pending in pendings:
+            v = pending.values
+            if v["kind"] == "post":
+                posts_here.setdefault(v["id"], pending.number)
+            thread = v["thread"]
+            # A thread given earlier in this batch is found here; any other must already be in the database.
+            needs_lookup = thread is not None and posts_here.get(thread, pending.number) >= pending.number
+            # The last line with an id wins: a database cannot upsert one row twice in a statement.
+            rows.pop(v["id"], None)
+            rows[v["id"]] = (
+                pending.number, self.council.pk, v["id"], v["at"], v["kind"], people[v["actor"]],
+                organisations.get(v["acting_for"]), places.get(v["neighbourhood"]), organisations.get(v["group"]),
+                v["channel"], thread, needs_lookup, organisations.get(v["addressed_to"]), events.get(v["event"]),
+            )
+        staging = InteractionStaging(self.council)
+        staging.load(list(rows.values()))
+        missing = staging.take_out_missing_threads()
+        for number, thread in missing:
+            self.batch_errors.append(
+                (number, f"thread “{thread}” is not a post given on an earlier line or imported before")
+            )
+        staging.write()
+        self.interactions_written += len(pendings) - len(missing)
+        if self.interactions_written >= self.next_statistics_refresh:
+            # The table grows inside this one transaction; keep the planner's picture of it true.
+            planner_statistics_refresh(Interaction)
+            self.next_statistics_refresh *= 2
+        return len(pendings) - len(missing)
+
+    def drop_scratch(self):
+        InteractionStaging(self.council).drop()
+
+
+STAGED_COLUMNS = (
+    "line", "council_id", "external_id", "at", "kind", "actor_id", "acting_for_id", "neighbourhood_id", "group_id",
+    "channel", "thread_external_id", "needs_lookup", "addressed_to_id", "event_id",
+)
+WRITTEN_COLUMNS = (
+    "council_id", "external_id", "at", "kind", "actor_id", "acting_for_id", "neighbourhood_id", "group_id",
+    "channel", "thread_id", "addressed_to_id", "event_id",
+)
+
+
+class InteractionStaging:
+    """A scratch table that a batch of interactions is loaded into and written from, set by set.
+
+    Loading is the quickest the database offers (COPY on PostgreSQL, executemany on
+    SQLite); the writes are then a few statements however long the batch: check the
+    threads, upsert the posts and make each its own thread, then upsert the rest with
+    their threads joined in.
+    """
+
+    TABLE = "interaction_import"
+
+    def __init__(self, council):
+        self.council = council
+        self.table = Interaction._meta.db_table
+        self.postgres = connection.vendor == "postgresql"
+
+    def load(self, rows):
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"CREATE TEMPORARY TABLE IF NOT EXISTS {self.TABLE} ("
+                "line bigint, council_id bigint, external_id varchar(100), "
+                f"at {'timestamptz' if self.postgres else 'datetime'}, kind varchar(12), actor_id bigint, "
+                "acting_for_id bigint, neighbourhood_id bigint, group_id bigint, channel varchar(10), "
+                "thread_external_id varchar(100), needs_lookup boolean, addressed_to_id bigint, event_id bigint)"
+            )
+            cursor.execute(f"DELETE FROM {self.TABLE}")
+            if self.postgres:
+                with cursor.copy(f"COPY {self.TABLE} ({', '.join(STAGED_COLUMNS)}) FROM STDIN") as copy:
+                    for row in rows:
+                        copy.write_row(row)
+                # Nothing else analyses a temporary table; unanalysed, the planner may
+                # choose to scan every interaction for each batch.
+                cursor.execute(f"ANALYZE {self.TABLE}")
+            else:
+                adapt = connection.ops.adapt_datetimefield_value
+                # Straight to sqlite3: Django's cursor wrapper would rewrite every row's parameters.
+                cursor.cursor.executemany(
+                    f"INSERT INTO {self.TABLE} ({', '.join(STAGED_COLUMNS)}) VALUES ({', '.join(['?'] * len(STAGED_COLUMNS))})",
+                    [(*row[:3], adapt(row[3]), *row[4:]) for row in rows],
+                )
+
+    def take_out_missing_threads(self) -> list[tuple[int, str]]:
+        """Remove the rows whose thread is no post in the database; return their lines and threads."""
+        missing = (
+            f"needs_lookup AND NOT EXISTS (SELECT 1 FROM {self.table} p WHERE p.council_id = %s "
+            f"AND p.external_id = {self.TABLE}.thread_external_id AND p.kind = 'post')"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT line, thread_external_id FROM {self.TABLE} WHERE {missing}", [self.council.pk])
+            found = cursor.fetchall()
+            if found:
+                cursor.execute(f"DELETE FROM {self.TABLE} WHERE {missing}", [self.council.pk])
+        return found
+
+    def write(self):
+        columns = ", ".join(WRITTEN_COLUMNS)
+        updates = ", ".join(f"{c} = excluded.{c}" for c in WRITTEN_COLUMNS[2:])
+        # The conflict target names the partial unique index on (council, external_id);
+        # PostgreSQL and SQLite read it alike.
+        upsert = f"ON CONFLICT (council_id, external_id) WHERE external_id IS NOT NULL DO UPDATE SET {updates}"
+        staged = [f"s.{c}" for c in WRITTEN_COLUMNS]
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"INSERT INTO {self.table} ({columns}) "
+                f"SELECT {', '.join('NULL' if c == 's.thread_id' else c for c in staged)} "
+                f"FROM {self.TABLE} s WHERE s.kind = 'post' {upsert}"
+            )
+            cursor.execute(
+                f"UPDATE {self.table} SET thread_id = {self.table}.id FROM {self.TABLE} s "
+                f"WHERE {self.table}.council_id = %s AND {self.table}.external_id = s.external_id "
+                f"AND s.kind = 'post' AND {self.table}.kind = 'post'",
+                [self.council.pk],
+            )
+            cursor.execute(
+                f"INSERT INTO {self.table} ({columns}) "
+                f"SELECT {', '.join('p.id' if c == 's.thread_id' else c for c in staged)} "
+                f"FROM {self.TABLE} s LEFT JOIN {self.table} p ON p.council_id = s.council_id "
+                f"AND p.external_id = s.thread_external_id AND p.kind = 'post' "
+                f"WHERE s.kind <> 'post' {upsert}"
+            )
+
+    def drop(self):
+        with connection.cursor() as cursor:
+            cursor.execute(f"DROP TABLE IF EXISTS {self.TABLE}")
