@@ -1,0 +1,115 @@
+"""The weekly rollups give the same figures as the definitions applied to the interactions."""
+
+import random
+from dataclasses import asdict
+from datetime import date, timedelta
+
+import pytest
+
+from villagehall.analytics.models import RollupState, ServiceWeek
+from villagehall.analytics.rollups import rollups_rebuild
+from villagehall.analytics.selectors import (
+    relationship_health_for_council, relationship_health_recomputed_for_council, rollups_ready_for_council,
+)
+from villagehall.conversation import services as conversation
+from villagehall.conversation.models import Post
+from villagehall.people.models import Organisation
+from tests.analytics.conftest import utc
+
+
+def same_figures(council, *, weeks, until):
+    """Assert the rollups and the definitions agree, figure by figure."""
+    kept = relationship_health_for_council(council=council, weeks=weeks, until=until)
+    reference = relationship_health_recomputed_for_council(council=council, weeks=weeks, until=until)
+    for mine, theirs in zip(kept.pairs + kept.services + kept.neighbourhoods,
+                            reference.pairs + reference.services + reference.neighbourhoods, strict=True):
+        mine, theirs = asdict(mine), asdict(theirs)
+        for name, value in theirs.items():
+            if isinstance(value, float):
+                assert mine[name] == pytest.approx(value, rel=1e-9, abs=1e-12), (name, mine, theirs)
+            else:
+                assert mine[name] == value, (name, mine, theirs)
+
+
+def test_a_busy_random_council_agrees_in_every_window(hall):
+    rng = random.Random(5)
+    services = [hall.service(slug) for slug in ["parks", "housing", "libraries"]]
+    groups = [hall.group("gardeners"), hall.group("trust", kind=Organisation.Kind.VOLUNTARY_ORG)]
+    places = [hall.northfield, hall.neighbourhood("southfield"), hall.neighbourhood("eastfield", population=None)]
+    officers = {s: [hall.officer(s) for _ in range(3)] for s in services}
+    residents = [hall.person() for _ in range(12)]
+    events = [hall.event(organiser=rng.choice(services + groups), at=utc(2026, 3, 1)) for _ in range(4)]
+    threads = []
+    # Ten weeks either side of the change to summer time, a few interactions a day.
+    at = utc(2026, 2, 16)
+    for _ in range(400):
+        at += timedelta(minutes=rng.randrange(1, 600))
+        service = rng.choice(services) if rng.random() < 0.4 else None
+        actor = rng.choice(officers[service]) if service else rng.choice(residents + officers[services[0]])
+        place, group = rng.choice(places + [None]), rng.choice(groups + [None, None])
+        roll = rng.random()
+        if roll < 0.25 or not threads:
+            threads.append(hall.post(by=actor, at=at, acting_for=service, neighbourhood=place, group=group,
+                                     addressed_to=rng.choice(services) if not service and rng.random() < 0.5 else None))
+        elif roll < 0.75:
+            hall.act(rng.choice(["comment", "comment", "response", "reaction"]), by=actor, at=at, acting_for=service,
+                     thread=rng.choice(threads[-8:]))
+        else:
+            hall.act(rng.choice(["attendance", "contact", "support"]), by=actor, at=at, acting_for=service,
+                     neighbourhood=place, group=group, event=rng.choice(events),
+                     channel=rng.choice(["online", "phone", "assisted", "meeting"]))
+
+    for weeks, until in [(1, date(2026, 3, 2)), (4, date(2026, 3, 29)), (3, date(2026, 4, 5)), (12, date(2026, 5, 1))]:
+        same_figures(hall.council, weeks=weeks, until=until)
+    busy = relationship_health_for_council(council=hall.council, weeks=12, until=date(2026, 5, 1))
+    assert sum(p.people_reached for p in busy.pairs) > 20 and sum(p.addressed_threads for p in busy.pairs) > 20
+    assert len({p.pattern for p in busy.pairs}) >= 2
+    assert any(p.burstiness is not None for p in busy.pairs) and any(0 < (p.reciprocity or 0) < 1 for p in busy.pairs)
+    rollups_rebuild(council=hall.council)
+    for weeks, until in [(2, date(2026, 3, 29)), (12, date(2026, 5, 1))]:
+        same_figures(hall.council, weeks=weeks, until=until)
+
+
+def test_posts_and_replies_on_the_platform_are_counted_as_they_happen(hall):
+    parks = hall.service("parks")
+    officer = hall.officer(parks)
+    resident = hall.person()
+    question = conversation.post_create(
+        author=resident, kind=Post.Kind.QUESTION, title="When is the gate mended?", body="It is broken.",
+        neighbourhood=hall.northfield, addressed_to=parks, at=utc(2026, 1, 13, 9),
+    )
+    conversation.comment_create(author=officer, post=question, body="On Friday.", acting_for=parks,
+                                at=utc(2026, 1, 13, 15))
+    conversation.comment_create(author=resident, post=question, body="Thank you!", at=utc(2026, 1, 13, 16))
+
+    pair = relationship_health_for_council(council=hall.council, weeks=4, until=date(2026, 2, 1)).pair(
+        "parks", "northfield"
+    )
+
+    assert (pair.service_interactions, pair.addressed_threads, pair.answered_within_2d) == (1, 1, 1.0)
+    assert (pair.median_first_response_hours, pair.reciprocity, pair.people_reached) == (6.0, 1.0, 1)
+    same_figures(hall.council, weeks=4, until=date(2026, 2, 1))
+
+
+def test_rollups_are_ready_once_rebuilt_in_the_councils_time_zone(hall):
+    assert not rollups_ready_for_council(council=hall.council)
+    rollups_rebuild(council=hall.council)
+    assert rollups_ready_for_council(council=hall.council)
+
+    hall.council.time_zone = "Europe/Dublin"
+    hall.council.save()
+
+    assert not rollups_ready_for_council(council=hall.council)
+
+
+def test_a_rebuild_replaces_every_row(hall):
+    parks = hall.service("parks")
+    officer = hall.officer(parks)
+    hall.act("contact", by=officer, at=utc(2026, 1, 6, 12), acting_for=parks)
+    before = list(ServiceWeek.objects.values_list("week", "interactions", "first_at"))
+
+    rollups_rebuild(council=hall.council)
+    rollups_rebuild(council=hall.council)
+
+    assert list(ServiceWeek.objects.values_list("week", "interactions", "first_at")) == before
+    assert RollupState.objects.get().interactions == 1
