@@ -12,6 +12,7 @@ from villagehall.conversation import selectors, services
 from villagehall.conversation.forms import CommentForm, PostForm
 from villagehall.conversation.models import Comment, Post, Reaction, State
 from villagehall.moderation.rate_limits import RateLimited, rate_limit_take
+from villagehall.moderation.selectors import profile_shown_to
 from villagehall.people.models import Organisation, Person
 from villagehall.people.selectors import council_services, organisations_person_can_speak_for
 from villagehall.places.models import Neighbourhood
@@ -323,6 +324,8 @@ def follow_toggle(request, council_slug):
 @require_GET
 def person_page(request, council_slug, username):
     person = get_object_or_404(Person, username=username, is_active=True)
+    if not profile_shown_to(person=person, viewer=request.user):
+        raise Http404("There is no such person here.")
     number = _page_number(request)
     reader = selectors.reader_for(person=request.user)
     page = _lazy_feed(author=person, page=number, reader=reader)

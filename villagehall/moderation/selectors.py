@@ -25,6 +25,23 @@ def person_is_moderator(*, person) -> bool:
     )
 
 
+def profile_shown_to(*, person, viewer) -> bool:
+    """Return False for a profile with a link in its bio and nothing published yet, unless it is the viewer's own
+    or the viewer moderates: such profiles are how spam accounts advertise."""
+    from villagehall.moderation.trust import has_link
+
+    if not has_link(person.bio):
+        return True
+    if viewer is not None and viewer.is_authenticated and viewer.pk == person.pk:
+        return True
+    # Activity anywhere counts: an account is the same person in every council.
+    published = (
+        Post.dangerously_unscoped.filter(author=person, state=State.PUBLISHED).exists()
+        or Comment.dangerously_unscoped.filter(author=person, state=State.PUBLISHED).exists()
+    )
+    return published or (viewer is not None and person_is_moderator(person=viewer))
+
+
 def standing_of(*, person) -> Standing | None:
     """Return the person's hold or block in the current council, if they have one."""
     if not person.is_authenticated:

@@ -56,8 +56,13 @@ def person_is_new(*, person) -> bool:
     joined = NewAccount.objects.filter(person=person).values_list("joined_at", flat=True).first()
     if joined is None:
         return False
-    if person.memberships.exists() or person.council_roles.exists():
-        # Someone in a group or service, or with a council role, has been vouched for.
+    from villagehall.people.models import CouncilRole, Membership
+
+    # Someone in a group or service, or with a council role, anywhere, has been vouched for.
+    if (
+        Membership.dangerously_unscoped.filter(person=person).exists()
+        or CouncilRole.dangerously_unscoped.filter(person=person).exists()
+    ):
         return False
     if timezone.now() - joined < timedelta(days=settings.TRUST_NEW_ACCOUNT_DAYS):
         return True
