@@ -538,3 +538,51 @@ def is_three_way(partners, organisation_kinds) -> bool:
     """Return True when the partners include a voluntary organisation and a community group."""
     kinds = {organisation_kinds.get(p) for p in partners}
     return VOLUNTARY_ORG in kinds and COMMUNITY_GROUP in kinds
+
+
+# Plain-English definitions, shown beside every figure on the pages ----------------
+
+DEFINITIONS = {
+    "service_interactions": "How many times the service, wearing its badge, posted, replied, responded, reacted, "
+                            "came to something, made contact or gave support here in the window.",
+    "active_weeks": "How many weeks of the window had at least one of those.",
+    "presence": "The share of the window’s weeks in which the service showed up here at all.",
+    "longest_absence_weeks": "The longest run of weeks in a row when the service did not show up here, counting "
+                             "the start and the end of the window.",
+    "burstiness": "How the service’s visits are spread out: −1 is like clockwork, about 0 is random, towards +1 "
+                  "is all at once and then nothing. Blank with fewer than three visits.",
+    "pattern": "Absent: never here. Docking: here in under a quarter of the weeks. Intermittent: under half. "
+               "Engaged: half the weeks or more.",
+    "addressed_threads": "Posts here, started in the window by residents or groups, that asked the service "
+                         "something directly.",
+    "answered_within_2d": "The share of those posts the service first replied to within 48 hours.",
+    "median_first_response_hours": "The middle time, in hours, the service took to reply first, among the "
+                                   "posts it did reply to.",
+    "unanswered": "Posts asking the service something that had no reply from it by the end of the window.",
+    "threads_with_service": "Conversations here in which the service posted, replied or responded in the window.",
+    "reciprocity": "The share of those that were real back-and-forth: the service and the community each had "
+                   "their say and the other answered (at least two changes of speaker, other services left out).",
+    "community_started_share": "The share of those conversations that a resident or group started, rather "
+                               "than the service.",
+    "people_reached": "Different residents and group members who posted, replied or reacted in those "
+                      "conversations in the window, or came to the service’s events here.",
+    "support_given": "How many times the service gave support here: a grant, a loan, a room, a promise kept.",
+    "enablement_share": "The share of the service’s activity here that was giving support.",
+    "partnered_projects": "Community projects here, going on at some time in the window, with the service as "
+                          "a partner.",
+    "three_way_partnerships": "Of those, the ones that also have a voluntary organisation and a community "
+                              "group as partners.",
+    "officers": "People who are members of the service.",
+    "active_officers": "Of those, the ones who did anything wearing the service’s badge in the window.",
+    "adoption": "The share of the service’s officers who were active in the window.",
+    "champions": "Officers active for the service in at least half of the window’s weeks.",
+    "communities_engaged": "Neighbourhoods where the service’s pattern is engaged.",
+    "communities_docking": "Neighbourhoods where the service’s pattern is docking.",
+    "participants": "Different people who took part here in the window without a service’s badge.",
+    "participants_per_1000": "Participants for every 1,000 people living here.",
+    "offline_share": "The share of residents’ and groups’ activity here that happened offline: by phone, at "
+                     "meetings or drop-ins, on paper, or with a digital champion’s help.",
+    "assisted_share": "The share of that activity that a digital champion helped with.",
+    "deprivation_decile": "Where the neighbourhood sits on the Index of Multiple Deprivation: 1 is the most "
+                          "deprived tenth of the country, 10 the least.",
+}

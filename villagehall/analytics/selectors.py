@@ -198,12 +198,16 @@ class _RollupReads:
         }
 
     def presence(self, pair, key):
-        weeks = self.service_weeks.get(key, [])
-        active = {(week - self.first_week).days // 7 for week, *_ in weeks}
+        self.presence_from_weeks(pair, self.service_weeks.get(key, []), self.window)
+
+    @staticmethod
+    def presence_from_weeks(pair, weeks, window):
+        """Fill in a pair's presence figures from its ServiceWeek values, in week order."""
+        active = {(week - window.first_day).days // 7 for week, *_ in weeks}
         pair.service_interactions = sum(n for _, n, *_ in weeks)
         pair.active_weeks = len(active)
-        pair.presence = metrics.presence(len(active), self.window.weeks)
-        pair.longest_absence_weeks = metrics.longest_absence(active, self.window.weeks)
+        pair.presence = metrics.presence(len(active), window.weeks)
+        pair.longest_absence_weeks = metrics.longest_absence(active, window.weeks)
         pair.burstiness = metrics.burstiness_of_weeks(
             (n, first_at, last_at, squares) for _, n, _, first_at, last_at, squares in weeks
         )
@@ -285,3 +289,161 @@ def _pair_keys(service, neighbourhood, group):
         yield (service, NEIGHBOURHOOD, neighbourhood)
     if group is not None:
         yield (service, GROUP, group)
+
+
+# For the pages -----------------------------------------------------------------------
+#
+# Each page asks only for what it shows, summed by the database from the rollups of
+# the window's weeks: a few hundred rows at most, however many interactions lie behind.
+
+
+def person_may_read_health(*, person) -> bool:
+    """Return True if the person administers the current council or is an officer of one of its services."""
+    from villagehall.people.selectors import person_is_council_administrator
+
+    return person.is_authenticated and (
+        person_is_council_administrator(person=person)
+        or Membership.objects.filter(person=person, organisation__kind=Organisation.Kind.COUNCIL_SERVICE).exists()
+    )
+
+
+def _window_weeks(window: metrics.Window) -> dict:
+    return {"week__gte": window.first_day, "week__lte": window.week_start_day(window.weeks - 1)}
+
+
+def presence_grid_for_council(*, window: metrics.Window) -> dict:
+    """Return each service's presence and pattern in each neighbourhood of the current council."""
+    cells = {}
+    for service, place, weeks, interactions in ServiceWeek.objects.filter(
+        community_kind=NEIGHBOURHOOD, **_window_weeks(window)
+    ).values_list("service_id", "community_id").annotate(weeks=Count("id"), n=Sum("interactions")).order_by():
+        presence = metrics.presence(weeks, window.weeks)
+        cells[(service, place)] = {
+            "service_interactions": interactions, "active_weeks": weeks, "presence": presence,
+            "pattern": metrics.pattern(interactions, presence),
+        }
+    return cells
+
+
+def weekly_presence_for_pair(*, service, neighbourhood, window: metrics.Window) -> dict:
+    """Return a service's interactions in a neighbourhood week by week, with the pair's presence figures."""
+    rows = list(ServiceWeek.objects.filter(
+        service=service, community_kind=NEIGHBOURHOOD, community_id=neighbourhood.pk, **_window_weeks(window)
+    ).order_by("week").values_list("week", "interactions", "supports", "first_at", "last_at", "gap_square_sum"))
+    by_week = {week: n for week, n, *_ in rows}
+    pair = metrics.PairHealth(service=service.slug, community=neighbourhood.slug, community_kind=NEIGHBOURHOOD)
+    _RollupReads.presence_from_weeks(pair, rows, window)
+    weeks = [window.week_start_day(i) for i in range(window.weeks)]
+    return {"pair": pair, "weeks": [(week, by_week.get(week, 0)) for week in weeks]}
+
+
+def responsiveness_for_council(*, window: metrics.Window) -> dict:
+    """Return each service's answers to posts addressed to it: shares, median wait, and the unanswered."""
+    waits = defaultdict(list)
+    unanswered = []
+    for thread, service, posted_at, answered_at, post, title, external_id in AddressedThread.objects.filter(
+        posted_at__gte=window.start, posted_at__lt=window.end,
+    ).values_list(
+        "thread_id", "service_id", "posted_at", "first_response_at", "thread__post_id", "thread__post__title",
+        "thread__external_id",
+    ).order_by("posted_at"):
+        if answered_at is not None and answered_at < window.end:
+            waits[service].append(answered_at - posted_at)
+        else:
+            waits[service].append(None)
+            unanswered.append({
+                "thread": thread, "service": service, "posted_at": posted_at, "post": post,
+                "label": title or (f"Imported post {external_id}" if external_id else f"Post {thread}"),
+            })
+    summary = {}
+    for service, service_waits in waits.items():
+        answered = [w for w in service_waits if w is not None]
+        summary[service] = {
+            "addressed_threads": len(service_waits),
+            "answered_within_2d": metrics.share(sum(w <= metrics.ANSWER_WITHIN for w in answered), len(service_waits)),
+            "median_first_response_hours": metrics.median_hours(answered),
+            "unanswered": len(service_waits) - len(answered),
+        }
+    return {"services": summary, "unanswered": unanswered}
+
+
+def reciprocity_for_council(*, window: metrics.Window) -> dict:
+    """Return, for each service, its threads in the window: how many, how many conversations, who started them."""
+    rows = ThreadServiceWeek.objects.filter(**_window_weeks(window)).values_list("service_id").annotate(
+        threads=Count("thread_id", distinct=True),
+        conversations=Count("thread_id", distinct=True, filter=Q(conversation_at__lt=window.end)),
+        started=Count("thread_id", distinct=True, filter=Q(community_started=True)),
+    ).order_by()
+    return {
+        service: {
+            "threads_with_service": threads,
+            "reciprocity": metrics.share(conversations, threads),
+            "community_started_share": metrics.share(started, threads),
+            "service_started": threads - started,
+            "community_started": started,
+        }
+        for service, threads, conversations, started in rows
+    }
+
+
+def enabling_for_council(*, window: metrics.Window, setting: metrics.CouncilFacts) -> dict:
+    """Return, for each service, its partnerships and the support it gave across the neighbourhoods."""
+    totals = {
+        service: (n, supports)
+        for service, n, supports in ServiceWeek.objects.filter(
+            community_kind=NEIGHBOURHOOD, **_window_weeks(window)
+        ).values_list("service_id").annotate(n=Sum("interactions"), s=Sum("supports")).order_by()
+    }
+    kinds = {o.id: o.kind for o in setting.services + setting.groups}
+    result = {}
+    for service in setting.services:
+        live = [
+            p for p in setting.projects
+            if service.id in p.partners and metrics.is_live(start=p.start, end=p.end, window=window)
+        ]
+        n, supports = totals.get(service.id, (0, 0))
+        result[service.id] = {
+            "partnered_projects": len(live),
+            "three_way_partnerships": sum(metrics.is_three_way(p.partners, kinds) for p in live),
+            "service_interactions": n, "support_given": supports,
+            "enablement_share": metrics.share(supports, n),
+        }
+    return result
+
+
+def adoption_over_time_for_council(*, window: metrics.Window, setting: metrics.CouncilFacts) -> dict:
+    """Return, for each service, its officers active week by week, its adoption and its champions."""
+    active = defaultdict(lambda: defaultdict(set))  # service → week → officers
+    weeks_of = defaultdict(lambda: defaultdict(int))  # service → officer → active weeks
+    for service, person, week in OfficerWeek.objects.filter(**_window_weeks(window)).values_list(
+        "service_id", "person_id", "week"
+    ):
+        if person in setting.officers.get(service, ()):
+            active[service][week].add(person)
+            weeks_of[service][person] += 1
+    weeks = [window.week_start_day(i) for i in range(window.weeks)]
+    result = {}
+    for service in setting.services:
+        officers = len(setting.officers.get(service.id, ()))
+        result[service.id] = {
+            "officers": officers,
+            "active_officers": len(weeks_of[service.id]),
+            "adoption": metrics.share(len(weeks_of[service.id]), officers),
+            "weekly": [(week, len(active[service.id][week]), metrics.share(len(active[service.id][week]), officers))
+                       for week in weeks],
+            "champions": sorted(
+                person for person, n in weeks_of[service.id].items() if metrics.is_champion(n, window.weeks)
+            ),
+        }
+    return result
+
+
+def inclusion_for_council(*, window: metrics.Window) -> dict:
+    """Return, for each neighbourhood, its participants and the offline and assisted shares of their activity."""
+    return {
+        row["neighbourhood_id"]: row
+        for row in ParticipantWeek.objects.filter(**_window_weeks(window)).values("neighbourhood_id").annotate(
+            participants=Count("person_id", distinct=True), interactions=Sum("interactions"),
+            offline=Sum("offline"), assisted=Sum("assisted"),
+        ).order_by()
+    }
