@@ -113,3 +113,17 @@ def test_a_rebuild_replaces_every_row(hall):
 
     assert list(ServiceWeek.objects.values_list("week", "interactions", "first_at")) == before
     assert RollupState.objects.get().interactions == 1
+
+
+def test_participants_are_counted_once_across_a_block_of_weeks(hall, health):
+    # Weeks are kept in blocks of 62; one ends on Sunday 17 January 2027.
+    first, second = hall.person(), hall.person()
+    hall.act("contact", by=first, at=utc(2027, 1, 12, 12))  # the last week of a block
+    hall.act("contact", by=first, at=utc(2027, 1, 19, 12))  # the first week of the next
+    hall.act("contact", by=second, at=utc(2027, 1, 19, 13), channel="assisted")
+
+    both = health(weeks=2, until=date(2027, 1, 18)).neighbourhood("northfield")
+    later = health(weeks=1, until=date(2027, 1, 18)).neighbourhood("northfield")
+
+    assert (both.participants, both.assisted_share) == (2, pytest.approx(1 / 3))
+    assert (later.participants, later.assisted_share) == (2, 0.5)

@@ -3,6 +3,8 @@
 The fields follow ../shared/METRICS.md ("Terms") exactly.
 """
 
+from datetime import date
+
 from django.conf import settings
 from django.db import models
 
@@ -161,20 +163,50 @@ class OfficerWeek(CouncilOwned):
         ]
 
 
-class ParticipantWeek(CouncilOwned):
-    """A person's community-side interactions in a neighbourhood in one week, by channel."""
+class NeighbourhoodWeek(CouncilOwned):
+    """The community side's interactions in a neighbourhood in one week, by channel."""
 
     week = models.DateField()
     neighbourhood = models.ForeignKey("places.Neighbourhood", on_delete=models.CASCADE, related_name="+", db_index=False)
-    person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", db_index=False)
     interactions = models.PositiveIntegerField()
     offline = models.PositiveIntegerField()
     assisted = models.PositiveIntegerField()
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["council", "week", "neighbourhood", "person"], name="participant_week_once"),
+            models.UniqueConstraint(fields=["council", "week", "neighbourhood"], name="neighbourhood_week_once"),
         ]
+
+
+# Weeks are numbered from Monday 5 January 1970, and a block holds 62 of them: one bit
+# each in a signed 64-bit integer, with room to spare.
+WEEK_ZERO = date(1970, 1, 5)
+BLOCK_WEEKS = 62
+
+
+class ParticipantSpan(CouncilOwned):
+    """The weeks, one bit each, in which a person took part in a neighbourhood on the community side.
+
+    Participants are distinct people, and distinct counts do not add up week by week;
+    with a row per person and block of weeks, counting the participants of any window
+    is one pass over a row per person, however many weeks the window holds.
+    """
+
+    neighbourhood = models.ForeignKey("places.Neighbourhood", on_delete=models.CASCADE, related_name="+", db_index=False)
+    person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", db_index=False)
+    block = models.IntegerField()
+    weeks = models.BigIntegerField(help_text="Bit i is week block × 62 + i.")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["council", "block", "neighbourhood", "person"], name="participant_span_once"),
+        ]
+
+    @staticmethod
+    def place_of(monday: date) -> tuple[int, int]:
+        """Return the block holding the week that starts on `monday`, and the week's bit in it."""
+        number = (monday - WEEK_ZERO).days // 7
+        return number // BLOCK_WEEKS, 1 << (number % BLOCK_WEEKS)
 
 
 class AddressedThread(CouncilOwned):

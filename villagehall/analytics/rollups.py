@@ -21,7 +21,7 @@ from django.utils import timezone as django_timezone
 
 from villagehall.analytics import metrics
 from villagehall.analytics.models import (
-    AddressedThread, AttendanceWeek, Community, Interaction, OfficerWeek, ParticipantWeek, RollupState,
+    AddressedThread, AttendanceWeek, Community, Interaction, NeighbourhoodWeek, OfficerWeek, ParticipantSpan, RollupState,
     ServiceWeek, ThreadPersonWeek, ThreadServiceWeek,
 )
 from villagehall.core.tenancy import council_scope
@@ -29,7 +29,8 @@ from villagehall.events.models import Event
 from villagehall.people.models import Organisation
 
 ROLLUP_MODELS = (
-    ServiceWeek, OfficerWeek, ParticipantWeek, AddressedThread, ThreadServiceWeek, ThreadPersonWeek, AttendanceWeek,
+    ServiceWeek, OfficerWeek, NeighbourhoodWeek, ParticipantSpan, AddressedThread, ThreadServiceWeek, ThreadPersonWeek,
+    AttendanceWeek,
 )
 THREAD_CHUNK = 20_000  # thread ids per read when rebuilding thread rollups
 INSERT_BATCH = 5_000
@@ -141,10 +142,15 @@ def rollups_record(*, interaction: Interaction) -> None:
                     {"interactions": 1})
     elif interaction.neighbourhood_id is not None:
         _upsert_add(
-            ParticipantWeek, council,
-            {"week": week, "neighbourhood_id": interaction.neighbourhood_id, "person_id": interaction.actor_id},
+            NeighbourhoodWeek, council, {"week": week, "neighbourhood_id": interaction.neighbourhood_id},
             {"interactions": 1, "offline": int(interaction.channel != "online"),
              "assisted": int(interaction.channel == "assisted")},
+        )
+        block, bit = ParticipantSpan.place_of(week)
+        _upsert_add(
+            ParticipantSpan, council,
+            {"block": block, "neighbourhood_id": interaction.neighbourhood_id, "person_id": interaction.actor_id},
+            {"weeks": bit}, combine="|",
         )
     if service is None and kind == "attendance" and interaction.event_id is not None:
         organiser = Event.objects.filter(pk=interaction.event_id).values_list("organiser__kind", "organiser_id").first()
@@ -226,12 +232,12 @@ def _thread_people_backfill(council, thread, zone):
     ], ignore_conflicts=True)
 
 
-def _upsert_add(model, council, keys: dict, adds: dict) -> None:
-    """Add to a rollup row's counts, making the row if it is the first; safe when two writers race."""
+def _upsert_add(model, council, keys: dict, adds: dict, combine="+") -> None:
+    """Add to a rollup row's counts (or OR in its bits), making the row if it is the first; safe when two writers race."""
     table = model._meta.db_table
     columns = ["council_id", *keys, *adds]
     conflict = ", ".join(["council_id", *keys])
-    updates = ", ".join(f"{name} = {table}.{name} + excluded.{name}" for name in adds)
+    updates = ", ".join(f"{name} = {table}.{name} {combine} excluded.{name}" for name in adds)
     with connection.cursor() as cursor:
         cursor.execute(
             f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join(['%s'] * len(columns))}) "
@@ -267,11 +273,13 @@ def rollups_rebuild(*, council, on_progress=None) -> RollupState:
         span = Interaction.objects.aggregate(first=Min("at"), last=Max("at"), count=Count("id"))
         if span["first"] is not None:
             week, last = week_of(span["first"], zone), week_of(span["last"], zone)
+            spans = ParticipantSpans(council)
             while week <= last:
-                _rebuild_week(council, week, zone, services)
+                _rebuild_week(council, week, zone, services, spans)
                 if on_progress is not None:
                     on_progress(week)
                 week += timedelta(weeks=1)
+            spans.flush()
             _rebuild_threads(council, zone, services)
             _rebuild_addressed(council, services)
         planner_statistics_refresh(*ROLLUP_MODELS)
@@ -288,7 +296,30 @@ def _in(ids) -> tuple[str, list]:
     return f"({', '.join(['%s'] * len(ids))})", ids
 
 
-def _rebuild_week(council, week, zone, services) -> None:
+class ParticipantSpans:
+    """Gathers each block's participant bits week by week, writing a block out when the next begins."""
+
+    def __init__(self, council):
+        self.council, self.block, self.weeks = council, None, defaultdict(int)
+
+    def add(self, week: date, pairs) -> None:
+        block, bit = ParticipantSpan.place_of(week)
+        if block != self.block:
+            self.flush()
+            self.block = block
+        for neighbourhood, person in pairs:
+            self.weeks[(neighbourhood, person)] |= bit
+
+    def flush(self) -> None:
+        rollup_rows_insert(ParticipantSpan, [
+            {"council_id": self.council.pk, "block": self.block, "neighbourhood_id": neighbourhood,
+             "person_id": person, "weeks": weeks}
+            for (neighbourhood, person), weeks in self.weeks.items()
+        ])
+        self.weeks = defaultdict(int)
+
+
+def _rebuild_week(council, week, zone, services, spans: ParticipantSpans) -> None:
     start, end = week_bounds(week, zone)
     in_services, service_params = _in(services)
     window = [council.pk, _instant(start), _instant(end)]
@@ -317,14 +348,20 @@ def _rebuild_week(council, week, zone, services) -> None:
         ])
         # The community's side, counted by the database.
         cursor.execute(
-            f"INSERT INTO {ParticipantWeek._meta.db_table} "
-            "(council_id, week, neighbourhood_id, person_id, interactions, offline, assisted) "
-            "SELECT council_id, %s, neighbourhood_id, actor_id, COUNT(*), "
+            f"INSERT INTO {NeighbourhoodWeek._meta.db_table} "
+            "(council_id, week, neighbourhood_id, interactions, offline, assisted) "
+            "SELECT council_id, %s, neighbourhood_id, COUNT(*), "
             "SUM(CASE WHEN channel <> 'online' THEN 1 ELSE 0 END), SUM(CASE WHEN channel = 'assisted' THEN 1 ELSE 0 END) "
             f"FROM {I} i WHERE council_id = %s AND at >= %s AND at < %s AND neighbourhood_id IS NOT NULL "
-            f"AND {community_side} GROUP BY council_id, neighbourhood_id, actor_id",
+            f"AND {community_side} GROUP BY council_id, neighbourhood_id",
             [_day(week), *window, *service_params],
         )
+        cursor.execute(
+            f"SELECT DISTINCT neighbourhood_id, actor_id FROM {I} i WHERE council_id = %s AND at >= %s AND at < %s "
+            f"AND neighbourhood_id IS NOT NULL AND {community_side}",
+            [*window, *service_params],
+        )
+        spans.add(week, cursor.fetchall())
         for kind, column in ((Community.NEIGHBOURHOOD, "neighbourhood_id"), (Community.GROUP, "group_id")):
             cursor.execute(
                 f"INSERT INTO {AttendanceWeek._meta.db_table} "

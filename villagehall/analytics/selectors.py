@@ -10,15 +10,15 @@ from collections import defaultdict
 from datetime import date
 
 from django.db import connection
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, F, Q, Sum
 
 from villagehall.analytics import metrics
 from villagehall.analytics.metrics import GROUP, NEIGHBOURHOOD
 from villagehall.analytics.models import (
-    AddressedThread, AttendanceWeek, ImportedRecord, Interaction, OfficerWeek, ParticipantWeek, RollupState,
+    AddressedThread, AttendanceWeek, ImportedRecord, Interaction, NeighbourhoodWeek, OfficerWeek, ParticipantSpan, RollupState,
     ServiceWeek, ThreadPersonWeek, ThreadServiceWeek,
 )
-from villagehall.core.tenancy import council_scope
+from villagehall.core.tenancy import council_scope, require_current_council
 from villagehall.events.models import Event
 from villagehall.people.models import Membership, Organisation, Person
 from villagehall.places.models import Neighbourhood
@@ -35,42 +35,48 @@ def health_window_for_council(*, council, weeks: int, until: date) -> metrics.Wi
     return metrics.Window(weeks=weeks, until=until, time_zone=council.time_zone)
 
 
-def council_setting_for_health(*, council) -> metrics.CouncilFacts:
-    """Return the council's services, communities, officers and projects, without interactions."""
+def council_setting_for_health(*, council, officers=True, projects=True) -> metrics.CouncilFacts:
+    """Return the council's services and communities and, if asked, officers and projects; no interactions."""
     with council_scope(council):
         organisations = [
-            metrics.OrganisationFact(id=o.pk, slug=o.slug, name=o.name, kind=o.kind)
-            for o in Organisation.objects.order_by("slug")
+            metrics.OrganisationFact(id=pk, slug=slug, name=name, kind=kind)
+            for pk, slug, name, kind in Organisation.objects.order_by("slug").values_list("pk", "slug", "name", "kind")
         ]
         services = [o for o in organisations if o.kind == metrics.SERVICE]
-        officers: dict[int, set[int]] = {s.id: set() for s in services}
-        for service_id, person_id in Membership.objects.filter(
-            organisation__kind=Organisation.Kind.COUNCIL_SERVICE
-        ).values_list("organisation_id", "person_id"):
-            officers[service_id].add(person_id)
-        partners: dict[int, set[int]] = defaultdict(set)
-        for project_id, organisation_id in ProjectPartner.objects.values_list("project_id", "organisation_id"):
-            partners[project_id].add(organisation_id)
-        return metrics.CouncilFacts(
+        setting = metrics.CouncilFacts(
             council=council.slug,
             services=services,
             groups=[o for o in organisations if o.kind != metrics.SERVICE],
             neighbourhoods=[
-                metrics.NeighbourhoodFact(
-                    id=n.pk, slug=n.slug, name=n.name, population=n.population,
-                    deprivation_decile=n.deprivation_decile,
+                metrics.NeighbourhoodFact(*row) for row in Neighbourhood.objects.order_by("slug").values_list(
+                    "pk", "slug", "name", "population", "deprivation_decile"
                 )
-                for n in Neighbourhood.objects.order_by("slug")
             ],
-            officers={service: frozenset(people) for service, people in officers.items()},
-            handles=person_handles(person_ids=set().union(*officers.values())),
-            projects=[
+        )
+        if officers:
+            members: dict[int, set[int]] = {s.id: set() for s in services}
+            for service_id, person_id in Membership.objects.filter(
+                organisation__kind=Organisation.Kind.COUNCIL_SERVICE
+            ).values_list("organisation_id", "person_id"):
+                members[service_id].add(person_id)
+            setting.officers = {service: frozenset(people) for service, people in members.items()}
+        if projects:
+            partners: dict[int, set[int]] = defaultdict(set)
+            for project_id, organisation_id in ProjectPartner.objects.values_list("project_id", "organisation_id"):
+                partners[project_id].add(organisation_id)
+            setting.projects = [
                 metrics.ProjectFact(
                     id=pk, neighbourhood=neighbourhood, start=start, end=end, partners=frozenset(partners[pk])
                 )
                 for pk, neighbourhood, start, end in Project.objects.values_list("pk", "neighbourhood_id", "start", "end")
-            ],
-        )
+            ]
+        return setting
+
+
+def _with_handles(setting: metrics.CouncilFacts, council) -> metrics.CouncilFacts:
+    with council_scope(council):
+        setting.handles = person_handles(person_ids=set().union(*setting.officers.values()))
+    return setting
 
 
 def person_handles(*, person_ids) -> dict[int, str]:
@@ -88,7 +94,7 @@ def person_handles(*, person_ids) -> dict[int, str]:
 
 def health_facts_for_council(*, council, window: metrics.Window) -> metrics.CouncilFacts:
     """Load what the figures for the council and window are computed from, interactions included."""
-    facts = council_setting_for_health(council=council)
+    facts = _with_handles(council_setting_for_health(council=council), council)
     with council_scope(council):
         in_window = Interaction.objects.filter(at__gte=window.start, at__lt=window.end)
         # Reciprocity reads a thread's turns from its beginning, so threads that started
@@ -122,7 +128,7 @@ def rollups_ready_for_council(*, council) -> bool:
 def relationship_health_for_council(*, council, weeks: int, until: date) -> metrics.Health:
     """Return every relationship-health figure for the council over the window, from the weekly rollups."""
     window = health_window_for_council(council=council, weeks=weeks, until=until)
-    setting = council_setting_for_health(council=council)
+    setting = _with_handles(council_setting_for_health(council=council), council)
     with council_scope(council):
         reads = _RollupReads(window, council)
         pairs = []
@@ -189,13 +195,7 @@ class _RollupReads:
         for service, person, week in OfficerWeek.objects.filter(**weeks).values_list("service_id", "person_id", "week"):
             self.officer_weeks[service][person].add(week)
 
-        self.participation = {
-            row["neighbourhood_id"]: row
-            for row in ParticipantWeek.objects.filter(**weeks).values("neighbourhood_id").annotate(
-                participants=Count("person_id", distinct=True), interactions=Sum("interactions"),
-                offline=Sum("offline"), assisted=Sum("assisted"),
-            ).order_by()
-        }
+        self.participation = inclusion_for_council(window=window)
 
     def presence(self, pair, key):
         self.presence_from_weeks(pair, self.service_weeks.get(key, []), self.window)
@@ -337,34 +337,54 @@ def weekly_presence_for_pair(*, service, neighbourhood, window: metrics.Window) 
     return {"pair": pair, "weeks": [(week, by_week.get(week, 0)) for week in weeks]}
 
 
-def responsiveness_for_council(*, window: metrics.Window) -> dict:
-    """Return each service's answers to posts addressed to it: shares, median wait, and the unanswered."""
-    waits = defaultdict(list)
-    unanswered = []
-    for thread, service, posted_at, answered_at, post, title, external_id in AddressedThread.objects.filter(
-        posted_at__gte=window.start, posted_at__lt=window.end,
-    ).values_list(
-        "thread_id", "service_id", "posted_at", "first_response_at", "thread__post_id", "thread__post__title",
-        "thread__external_id",
-    ).order_by("posted_at"):
-        if answered_at is not None and answered_at < window.end:
-            waits[service].append(answered_at - posted_at)
-        else:
-            waits[service].append(None)
-            unanswered.append({
-                "thread": thread, "service": service, "posted_at": posted_at, "post": post,
-                "label": title or (f"Imported post {external_id}" if external_id else f"Post {thread}"),
-            })
+def responsiveness_for_council(*, window: metrics.Window, unanswered_limit: int | None = 100) -> dict:
+    """Return each service's answers to posts addressed to it, and the oldest posts still unanswered."""
+    in_window = AddressedThread.objects.filter(posted_at__gte=window.start, posted_at__lt=window.end)
+    # An answer after the window has not happened yet, as far as the window knows.
+    answered = Q(first_response_at__isnull=False, first_response_at__lt=window.end)
+    within = answered & Q(first_response_at__lte=F("posted_at") + metrics.ANSWER_WITHIN)
+    medians = _median_waits(in_window.filter(answered))
     summary = {}
-    for service, service_waits in waits.items():
-        answered = [w for w in service_waits if w is not None]
+    for service, addressed, n_answered, n_within in in_window.values_list("service_id").annotate(
+        addressed=Count("id"), answered=Count("id", filter=answered), within=Count("id", filter=within),
+    ).order_by():
         summary[service] = {
-            "addressed_threads": len(service_waits),
-            "answered_within_2d": metrics.share(sum(w <= metrics.ANSWER_WITHIN for w in answered), len(service_waits)),
-            "median_first_response_hours": metrics.median_hours(answered),
-            "unanswered": len(service_waits) - len(answered),
+            "addressed_threads": addressed,
+            "answered_within_2d": metrics.share(n_within, addressed),
+            "median_first_response_hours": medians.get(service),
+            "unanswered": addressed - n_answered,
         }
-    return {"services": summary, "unanswered": unanswered}
+    waiting = in_window.exclude(answered).order_by("posted_at", "thread_id").values_list(
+        "thread_id", "service_id", "posted_at", "thread__post_id", "thread__post__title", "thread__external_id",
+    )
+    unanswered = [
+        {"thread": thread, "service": service, "posted_at": posted_at, "post": post,
+         "label": title or (f"Imported post {external_id}" if external_id else f"Post {thread}")}
+        for thread, service, posted_at, post, title, external_id in (
+            waiting if unanswered_limit is None else waiting[:unanswered_limit]
+        )
+    ]
+    return {"services": summary, "unanswered": unanswered,
+            "unanswered_total": sum(s["unanswered"] for s in summary.values())}
+
+
+def _median_waits(answered) -> dict:
+    """Return service → the median first-response wait in hours, over the answered posts given."""
+    if connection.vendor == "postgresql":
+        # The database sorts each service's waits itself, rather than sending them all here.
+        sql, params = answered.values("service_id", "posted_at", "first_response_at").query.sql_with_params()
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT service_id, percentile_cont(0.5) WITHIN GROUP "
+                "(ORDER BY EXTRACT(EPOCH FROM first_response_at - posted_at)) / 3600 "
+                f"FROM ({sql}) answered GROUP BY service_id",
+                params,
+            )
+            return {service: float(hours) for service, hours in cursor.fetchall()}
+    waits = defaultdict(list)
+    for service, posted_at, answered_at in answered.values_list("service_id", "posted_at", "first_response_at"):
+        waits[service].append(answered_at - posted_at)
+    return {service: metrics.median_hours(service_waits) for service, service_waits in waits.items()}
 
 
 def reciprocity_for_council(*, window: metrics.Window) -> dict:
@@ -439,11 +459,23 @@ def adoption_over_time_for_council(*, window: metrics.Window, setting: metrics.C
 
 
 def inclusion_for_council(*, window: metrics.Window) -> dict:
-    """Return, for each neighbourhood, its participants and the offline and assisted shares of their activity."""
-    return {
-        row["neighbourhood_id"]: row
-        for row in ParticipantWeek.objects.filter(**_window_weeks(window)).values("neighbourhood_id").annotate(
-            participants=Count("person_id", distinct=True), interactions=Sum("interactions"),
-            offline=Sum("offline"), assisted=Sum("assisted"),
-        ).order_by()
-    }
+    """Return, for each neighbourhood, its participants and the community side's activity by channel."""
+    found = defaultdict(lambda: {"participants": 0, "interactions": 0, "offline": 0, "assisted": 0})
+    for place, interactions, offline, assisted in NeighbourhoodWeek.objects.filter(
+        **_window_weeks(window)
+    ).values_list("neighbourhood_id").annotate(Sum("interactions"), Sum("offline"), Sum("assisted")).order_by():
+        found[place].update(interactions=interactions, offline=offline, assisted=assisted)
+    masks = defaultdict(int)  # block → the window's weeks in it
+    for index in range(window.weeks):
+        block, bit = ParticipantSpan.place_of(window.week_start_day(index))
+        masks[block] |= bit
+    blocks = " OR ".join(["(block = %s AND (weeks & %s) <> 0)"] * len(masks))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT neighbourhood_id, COUNT(DISTINCT person_id) FROM {ParticipantSpan._meta.db_table} "
+            f"WHERE council_id = %s AND ({blocks}) GROUP BY neighbourhood_id",
+            [require_current_council().pk, *(n for pair in masks.items() for n in pair)],
+        )
+        for place, participants in cursor.fetchall():
+            found[place]["participants"] = participants
+    return dict(found)

@@ -76,14 +76,15 @@ def _respond(request, template, window, tables, **context):
     query = f"weeks={window.weeks}&until={window.until.isoformat()}"
     return render(request, template, {
         "window": window, "week_choices": WEEK_CHOICES, "pages": PAGES, "query": query,
-        "tables": {t.name: t for t in tables}, "ready": selectors.rollups_ready_for_council(council=request.council),
+        "tables": {t.name: charts.table_html(t, query=query) for t in tables},
+        "ready": selectors.rollups_ready_for_council(council=request.council),
         **context,
     })
 
 
 @health_page
 def presence_page(request, *, window):
-    setting = selectors.council_setting_for_health(council=request.council)
+    setting = selectors.council_setting_for_health(council=request.council, officers=False, projects=False)
     cells = selectors.presence_grid_for_council(window=window)
     places = setting.neighbourhoods
     grid = Table("presence", "Each service in each neighbourhood", [
@@ -96,6 +97,7 @@ def presence_page(request, *, window):
         Column("service", "Service"), Column("communities_engaged", "Engaged in", as_number),
         Column("communities_docking", "Docking in", as_number),
     ])
+    pairs_at = reverse("health", args=[request.council.slug])
     for service in setting.services:
         patterns = []
         for place in places:
@@ -105,10 +107,12 @@ def presence_page(request, *, window):
             patterns.append(figures["pattern"])
             grid.rows.append([service.name, place.name, figures["pattern"], figures["presence"],
                               figures["active_weeks"], figures["service_interactions"]])
-            grid.links.append(reverse("health_pair", args=[request.council.slug, service.slug, place.slug]))
+            grid.links.append(f"{pairs_at}{service.slug}/{place.slug}/")  # as health_pair, without a reverse() a cell
         services.rows.append([service.name, patterns.count("engaged"), patterns.count("docking")])
     return _respond(request, "analytics/presence.html", window, [grid, services],
-                    chart=charts.pattern_grid(setting.services, places, cells), patterns=charts.PATTERN_ORDER,
+                    chart=charts.grid_svg(charts.pattern_grid(setting.services, places, cells), id="grid",
+                                          title="Each service’s pattern and presence in each neighbourhood"),
+                    patterns=charts.PATTERN_ORDER,
                     pattern_definition=metrics.DEFINITIONS["pattern"])
 
 
@@ -132,7 +136,8 @@ def pair_page(request, *, window, service_slug, neighbourhood_slug):
         ]
     ]
     return _respond(request, "analytics/pair.html", window, [table], service=service, neighbourhood=neighbourhood,
-                    figures=figures, chart=charts.weekly_columns(weekly["weeks"]))
+                    figures=figures, chart=charts.columns_svg(charts.weekly_columns(weekly["weeks"]), id="weeks",
+                                                              title="Interactions each week"))
 
 
 def _when(at, zone):
@@ -145,8 +150,9 @@ def _signed(value):
 
 @health_page
 def responsiveness_page(request, *, window):
-    setting = selectors.council_setting_for_health(council=request.council)
-    found = selectors.responsiveness_for_council(window=window)
+    setting = selectors.council_setting_for_health(council=request.council, officers=False, projects=False)
+    everything = request.GET.get("download") == "unanswered"
+    found = selectors.responsiveness_for_council(window=window, unanswered_limit=None if everything else 100)
     names = {s.id: s.name for s in setting.services}
     table = Table("responsiveness", "Posts addressed to each service, and its answers", [
         Column("service", "Service"), Column("addressed_threads", "Posts asking it", as_number),
@@ -164,19 +170,20 @@ def responsiveness_page(request, *, window):
     unanswered = Table("unanswered", "Posts still waiting for the service’s first reply, oldest first", [
         Column("thread", "Post"), Column("service", "Asked"),
         Column("posted_at", "Posted", lambda at: _when(at, window.zone)),
-    ], limit=100)
+    ], total=found["unanswered_total"])
     for row in found["unanswered"]:
         unanswered.rows.append([row["label"], names.get(row["service"], ""), row["posted_at"]])
         unanswered.links.append(
             reverse("post", args=[request.council.slug, row["post"]]) if row["post"] else None
         )
     return _respond(request, "analytics/responsiveness.html", window, [table, unanswered],
-                    chart=charts.horizontal_bars(bars, maximum=1))
+                    chart=charts.bars_svg(charts.horizontal_bars(bars, maximum=1), id="answered",
+                                          title="Share of posts each service answered within 48 hours"))
 
 
 @health_page
 def reciprocity_page(request, *, window):
-    setting = selectors.council_setting_for_health(council=request.council)
+    setting = selectors.council_setting_for_health(council=request.council, officers=False, projects=False)
     found = selectors.reciprocity_for_council(window=window)
     table = Table("reciprocity", "Each service’s conversations across the council", [
         Column("service", "Service"), Column("threads_with_service", "Conversations", as_number),
@@ -193,13 +200,17 @@ def reciprocity_page(request, *, window):
         started.append((service.name, figures["community_started_share"],
                         as_share(figures["community_started_share"]), "community"))
     return _respond(request, "analytics/reciprocity.html", window, [table],
-                    reciprocity_chart=charts.horizontal_bars(reciprocity, maximum=1),
-                    started_chart=charts.horizontal_bars(started, maximum=1))
+                    reciprocity_chart=charts.bars_svg(
+                        charts.horizontal_bars(reciprocity, maximum=1), id="reciprocity",
+                        title="Share of each service’s conversations that went back and forth"),
+                    started_chart=charts.bars_svg(
+                        charts.horizontal_bars(started, maximum=1), id="started",
+                        title="Share of each service’s conversations started by residents or groups"))
 
 
 @health_page
 def enabling_page(request, *, window):
-    setting = selectors.council_setting_for_health(council=request.council)
+    setting = selectors.council_setting_for_health(council=request.council, officers=False)
     found = selectors.enabling_for_council(window=window, setting=setting)
     table = Table("enabling", "Each service’s partnerships and the support it gave", [
         Column("service", "Service"), Column("partnered_projects", "Projects partnered", as_number),
@@ -217,12 +228,16 @@ def enabling_page(request, *, window):
                          f"{f['partnered_projects']} ({f['three_way_partnerships']} three-way)", ""))
         enabling.append((service.name, f["enablement_share"], as_share(f["enablement_share"]), "support"))
     return _respond(request, "analytics/enabling.html", window, [table],
-                    projects_chart=charts.horizontal_bars(projects), enabling_chart=charts.horizontal_bars(enabling, maximum=1))
+                    projects_chart=charts.bars_svg(charts.horizontal_bars(projects), id="projects",
+                                                   title="Community projects each service partners in the window"),
+                    enabling_chart=charts.bars_svg(
+                        charts.horizontal_bars(enabling, maximum=1), id="support",
+                        title="Share of each service’s activity in neighbourhoods that was giving support"))
 
 
 @health_page
 def adoption_page(request, *, window):
-    setting = selectors.council_setting_for_health(council=request.council)
+    setting = selectors.council_setting_for_health(council=request.council, projects=False)
     found = selectors.adoption_over_time_for_council(window=window, setting=setting)
     champions = {
         p.pk: p.display_name or p.username
@@ -246,15 +261,16 @@ def adoption_page(request, *, window):
         services.append({
             "id": f"adoption-{service.slug}", "name": service.name, "champions": names,
             "adoption": as_share(f["adoption"]),
-            "chart": charts.weekly_columns([(week, n) for week, n, _ in f["weekly"]],
-                                           maximum=max(1, f["officers"]), height=70),
+            "chart": charts.columns_svg(
+                charts.weekly_columns([(week, n) for week, n, _ in f["weekly"]], maximum=max(1, f["officers"]), height=70),
+                id=f"adoption-{service.slug}", title=f"Officers of {service.name} active each week"),
         })
     return _respond(request, "analytics/adoption.html", window, [table, weekly], services=services)
 
 
 @health_page
 def inclusion_page(request, *, window):
-    setting = selectors.council_setting_for_health(council=request.council)
+    setting = selectors.council_setting_for_health(council=request.council, officers=False, projects=False)
     found = selectors.inclusion_for_council(window=window)
     table = Table("inclusion", "Who takes part, neighbourhood by neighbourhood", [
         Column("neighbourhood", "Neighbourhood"), Column("deprivation_decile", "Deprivation decile", as_number),
@@ -274,4 +290,8 @@ def inclusion_page(request, *, window):
         offline.append((place.name, offline_share, f"{as_share(offline_share)} ({as_share(assisted_share)} assisted)",
                         "offline"))
     return _respond(request, "analytics/inclusion.html", window, [table],
-                    scatter=charts.decile_scatter(points), offline_chart=charts.horizontal_bars(offline, maximum=1))
+                    scatter=charts.scatter_svg(charts.decile_scatter(points), id="reach",
+                                               title="Participants per 1,000 residents by deprivation decile"),
+                    offline_chart=charts.bars_svg(
+                        charts.horizontal_bars(offline, maximum=1), id="offline",
+                        title="Share of residents’ activity that was offline, with the assisted share"))

@@ -1,0 +1,158 @@
+"""Relationship-health benchmarks, each printed beside a baseline measured in the same run.
+
+    DATABASE_URL=postgres://…/scratch villagehall migrate
+    DATABASE_URL=postgres://…/scratch python bench/analytics/run.py --interactions 10000000
+
+Into a scratch database (it must not hold the council `bench` yet) it imports a
+generated JSON Lines file (bench/analytics/generate.py; kept and reused under
+--file), then measures:
+
+- import: lines a second, and the process's peak memory;
+- full rollup rebuild: interactions a second;
+- the report over 52 weeks (every figure, as JSON);
+- each dashboard page over 12 and 52 weeks, p50 and p95 of repeated requests.
+
+The baseline is one plain SQL pass over the same interactions,
+`SELECT acting_for_id, neighbourhood_id, COUNT(*) … GROUP BY 1, 2`, over all of them
+beside the import and the rebuild, and over the window's beside the report and pages,
+so each figure can be read against what the same machine does at that moment.
+"""
+
+import argparse
+import json
+import os
+import random
+import resource
+import statistics
+import sys
+import time
+from datetime import date, timedelta
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "villagehall.settings")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.conf import settings  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.test import Client  # noqa: E402
+
+from bench.analytics.generate import write_council  # noqa: E402
+from villagehall.analytics import reports  # noqa: E402
+from villagehall.analytics.metrics import Window  # noqa: E402
+from villagehall.analytics.models import Interaction  # noqa: E402
+from villagehall.analytics.rollups import rollups_rebuild  # noqa: E402
+from villagehall.analytics.selectors import relationship_health_for_council  # noqa: E402
+from villagehall.analytics.services import analytics_import  # noqa: E402
+from villagehall.core.tenancy import council_scope  # noqa: E402
+from villagehall.people.models import Person  # noqa: E402
+from villagehall.people.services import council_administrator_grant  # noqa: E402
+from villagehall.places.models import Council  # noqa: E402
+
+COUNCIL = "bench"
+PAGES = ["", "responsiveness/", "reciprocity/", "partnerships/", "adoption/", "inclusion/"]
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--interactions", type=int, default=10_000_000)
+    parser.add_argument("--weeks", type=int, default=156, help="weeks of history in the generated file")
+    parser.add_argument("--until", type=date.fromisoformat, default=date(2026, 11, 22))
+    parser.add_argument("--file", help="the JSON Lines file to import (made if missing)")
+    parser.add_argument("--requests", type=int, default=20, help="requests per page and window")
+    options = parser.parse_args()
+    path = Path(options.file or f"/tmp/villagehall-analytics-{options.interactions}.jsonl")
+    if Council.objects.filter(slug=COUNCIL).exists():
+        sys.exit(f"The database already holds the council “{COUNCIL}”: use a fresh scratch database.")
+
+    print(f"Relationship-health benchmarks on {connection.vendor} ({settings.DATABASES['default']['NAME']})")
+    if not path.exists():
+        started = time.perf_counter()
+        with open(path, "w") as out:
+            lines = write_council(out, interactions=options.interactions, weeks=options.weeks, until=options.until,
+                                  rng=random.Random(5))
+        print(f"  generated {lines:,} lines in {time.perf_counter() - started:.0f} s: {path}")
+    lines = sum(1 for _ in open(path, "rb"))
+
+    # Import first, so the process's peak memory is the import's.
+    started = time.perf_counter()
+    analytics_import(path=str(path), council_slug=COUNCIL, on_error=lambda n, reason: print(f"line {n}: {reason}"))
+    imported = time.perf_counter() - started
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    council = Council.objects.get(slug=COUNCIL)
+    with council_scope(council):
+        events = Interaction.objects.count()
+    started = time.perf_counter()
+    rollups_rebuild(council=council)
+    rebuilt = time.perf_counter() - started
+    all_baseline = group_by_pass(council)
+    print()
+    row("baseline: one GROUP BY pass over every interaction", all_baseline, events, "interactions")
+    row("import, rollup rebuild included", imported, lines, "lines", all_baseline)
+    row("import alone (the above less one rebuild)", imported - rebuilt, lines, "lines", all_baseline)
+    print(f"    peak memory of the importing process: {peak:,.0f} MB")
+    row("full rollup rebuild", rebuilt, events, "interactions", all_baseline)
+
+    window = Window(weeks=52, until=options.until, time_zone=council.time_zone)
+    in_window = group_by_pass(council, window)
+    times = []
+    for _ in range(3):
+        started = time.perf_counter()
+        health = relationship_health_for_council(council=council, weeks=52, until=options.until)
+        json.dumps(reports.health_report(health))
+        times.append(time.perf_counter() - started)
+    print()
+    row("baseline: one GROUP BY pass over the 52 weeks' interactions", in_window, None, None)
+    row(f"report over 52 weeks ({len(health.pairs):,} pairs), best of 3", min(times), None, None, in_window)
+
+    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
+    client = Client()
+    administrator = Person.objects.create_user(email="bench-admin@invalid", password=None, display_name="Bench")
+    council_administrator_grant(person=administrator, council=council)
+    client.force_login(administrator)
+    for weeks in (12, 52):
+        baseline = group_by_pass(council, Window(weeks=weeks, until=options.until, time_zone=council.time_zone))
+        print()
+        row(f"baseline: one GROUP BY pass over the {weeks} weeks' interactions", baseline, None, None)
+        for page in PAGES:
+            address = f"/{COUNCIL}/health/{page}?weeks={weeks}&until={options.until}"
+            client.get(address)  # warm
+            samples = []
+            for _ in range(options.requests):
+                started = time.perf_counter()
+                response = client.get(address)
+                samples.append(time.perf_counter() - started)
+                assert response.status_code == 200, address
+            samples.sort()
+            p50, p95 = statistics.median(samples), samples[int(0.95 * (len(samples) - 1))]
+            print(f"  {'dashboard /health/' + page:<44} p50 {p50 * 1000:7.1f} ms   p95 {p95 * 1000:7.1f} ms"
+                  f"   ({p50 / baseline:.2f}× baseline)")
+
+
+def group_by_pass(council, window=None) -> float:
+    """Time the baseline: one plain GROUP BY over the council's interactions (in the window)."""
+    sql = (f"SELECT acting_for_id, neighbourhood_id, COUNT(*) FROM {Interaction._meta.db_table} "
+           "WHERE council_id = %s")
+    params = [council.pk]
+    if window is not None:
+        sql += " AND at >= %s AND at < %s"
+        params += [connection.ops.adapt_datetimefield_value(window.start),
+                   connection.ops.adapt_datetimefield_value(window.end)]
+    with connection.cursor() as cursor:
+        started = time.perf_counter()
+        cursor.execute(sql + " GROUP BY acting_for_id, neighbourhood_id", params)
+        cursor.fetchall()
+        return time.perf_counter() - started
+
+
+def row(label, seconds, count, unit, baseline=None):
+    rate = f"{count / seconds:>12,.0f} {unit}/s" if count else " " * 26
+    against = f"   ({seconds / baseline:.1f}× baseline)" if baseline else ""
+    print(f"  {label:<60} {seconds:9.2f} s {rate}{against}")
+
+
+if __name__ == "__main__":
+    main()
