@@ -6,7 +6,8 @@ A county-sized council: 40 neighbourhoods, 24 services with 800 officers, 260 gr
 100,000 residents, projects, events, and interactions spread over the weeks before
 `--until` in time order: posts, comments and reactions in threads (some addressed to a
 service and answered, some not), official responses, attendance, offline contact and
-support. The same seed writes the same file.
+support. Residents mostly take part where they live, and mostly reply to neighbours;
+a few are far more active than the rest. The same seed writes the same file.
 """
 
 import argparse
@@ -135,7 +136,12 @@ def write_council(out, *, interactions, weeks, until, rng):
                 record.update(kind="post", thread=None, addressed_to=addressed, group=group)
                 today.append((day_index, f"i{next_id}", places[place], group, addressed))
             elif roll < 0.88:
+                # Most replies are to neighbours: a thread from the same neighbourhood when there is one nearby.
                 _, thread, thread_place, group, addressed = threads[rng.randrange(len(threads))]
+                for _ in range(12 if rng.random() < 0.8 else 0):
+                    if thread_place == places[place]:
+                        break
+                    _, thread, thread_place, group, addressed = threads[rng.randrange(len(threads))]
                 if addressed and service is None and rng.random() < 0.3:
                     service = addressed
                     candidates = officers_of[service]

@@ -112,6 +112,8 @@ def test_importing_again_changes_nothing(tmp_path):
     assert counts(council) == before
     with council_scope(council):
         assert dict(Interaction.objects.values_list("external_id", "pk")) == ids
+        assert Interaction.objects.get(external_id="i1").thread_id == ids["i1"]  # still its own thread
+        assert Interaction.objects.get(external_id="i2").thread_id == ids["i1"]
 
 
 @pytest.mark.django_db

@@ -40,16 +40,17 @@ INTERACTION_KINDS = frozenset(Interaction.Kind.values)
 CHANNELS = frozenset(Interaction.Channel.values)
 SERVICE = Organisation.Kind.COUNCIL_SERVICE
 
+INTERACTION_FIELDS = frozenset({
+    "type", "id", "at", "actor", "acting_for", "neighbourhood", "group", "kind", "channel", "thread", "addressed_to",
+    "event",
+})
 FIELDS = {
     "neighbourhood": {"type", "slug", "name", "population", "deprivation_decile"},
     "organisation": {"type", "slug", "name", "kind"},
     "person": {"type", "id", "name", "member_of"},
     "project": {"type", "id", "name", "neighbourhood", "partners", "start", "end"},
     "event": {"type", "id", "name", "neighbourhood", "organiser", "at"},
-    "interaction": {
-        "type", "id", "at", "actor", "acting_for", "neighbourhood", "group", "kind", "channel", "thread",
-        "addressed_to", "event",
-    },
+    "interaction": INTERACTION_FIELDS,
 }
 
 
@@ -225,6 +226,10 @@ class CouncilImport:
         if not isinstance(data, dict):
             raise BadLine("expected a JSON object, {…}")
         type_ = data.get("type")
+        if type_ == "interaction":
+            values = self._read_interaction_quickly(data)
+            if values is not None:
+                return Pending(number, type_, values)
         if type_ not in FIELDS:
             raise BadLine(
                 "type is missing" if type_ is None else f"type “{type_}” is not one of {', '.join(FIELDS)}"
@@ -306,6 +311,50 @@ class CouncilImport:
         if not line.problems:
             self.events.setdefault(values["id"], None)
         return values
+
+    def _read_interaction_quickly(self, data) -> dict | None:
+        """Return a well-formed interaction line's values, or None to have `_read_interaction` say what is wrong.
+
+        Nearly every line of a large file is an interaction, and nearly all are good:
+        checked here without building a list of problems, they import twice as fast.
+        """
+        get = data.get
+        id_, actor, at, kind, channel = get("id"), get("actor"), get("at"), get("kind"), get("channel", "online")
+        if (
+            type(id_) is not str or not 0 < len(id_) <= MAX_ID_LENGTH or not id_.strip()
+            or type(actor) is not str or actor not in self.people
+            or type(at) is not str or kind not in INTERACTION_KINDS or channel not in CHANNELS
+            or not data.keys() <= INTERACTION_FIELDS
+        ):
+            return None
+        try:
+            at = datetime.fromisoformat(at)
+        except ValueError:
+            return None
+        if at.tzinfo is None:
+            return None
+        references = {}
+        for key, registry in (("acting_for", self.organisations), ("neighbourhood", self.neighbourhoods),
+                              ("group", self.organisations), ("addressed_to", self.organisations),
+                              ("event", self.events)):
+            value = get(key)
+            if value is not None and (type(value) is not str or value not in registry):
+                return None
+            references[key] = value
+        kinds = self.organisation_kinds
+        group, addressed_to, thread = references["group"], references["addressed_to"], get("thread")
+        if group is not None and kinds[group] == SERVICE:
+            return None
+        if addressed_to is not None and (kinds[addressed_to] != SERVICE or kind != "post"):
+            return None
+        if thread is not None and (type(thread) is not str or not 0 < len(thread) <= MAX_ID_LENGTH or not thread.strip()):
+            return None
+        if kind == "post":
+            if thread not in (None, id_):
+                return None
+            thread = None
+        return {"id": id_, "at": at.astimezone(timezone.utc), "kind": kind, "channel": channel, "actor": actor,
+                "thread": thread, **references}
 
     def _read_interaction(self, line):
         values = {
@@ -582,17 +631,31 @@ class InteractionStaging:
         upsert = f"ON CONFLICT (council_id, external_id) WHERE external_id IS NOT NULL DO UPDATE SET {updates}"
         staged = [f"s.{c}" for c in WRITTEN_COLUMNS]
         with connection.cursor() as cursor:
-            cursor.execute(
-                f"INSERT INTO {self.table} ({columns}) "
-                f"SELECT {', '.join('NULL' if c == 's.thread_id' else c for c in staged)} "
-                f"FROM {self.TABLE} s WHERE s.kind = 'post' {upsert}"
-            )
-            cursor.execute(
-                f"UPDATE {self.table} SET thread_id = {self.table}.id FROM {self.TABLE} s "
-                f"WHERE {self.table}.council_id = %s AND {self.table}.external_id = s.external_id "
-                f"AND s.kind = 'post' AND {self.table}.kind = 'post'",
-                [self.council.pk],
-            )
+            if self.postgres:
+                # Each post takes its id from the sequence first, so it can be its own thread
+                # as it is written, instead of being written again.
+                post_updates = ", ".join(
+                    f"{c} = {self.table}.id" if c == "thread_id" else f"{c} = excluded.{c}" for c in WRITTEN_COLUMNS[2:]
+                )
+                cursor.execute(
+                    f"INSERT INTO {self.table} (id, {columns}) "
+                    f"SELECT s.id, {', '.join('s.id' if c == 's.thread_id' else c for c in staged)} FROM ("
+                    f"SELECT nextval(pg_get_serial_sequence('{self.table}', 'id')) AS id, * FROM {self.TABLE} "
+                    "WHERE kind = 'post') s WHERE true "
+                    f"ON CONFLICT (council_id, external_id) WHERE external_id IS NOT NULL DO UPDATE SET {post_updates}"
+                )
+            else:
+                cursor.execute(
+                    f"INSERT INTO {self.table} ({columns}) "
+                    f"SELECT {', '.join('NULL' if c == 's.thread_id' else c for c in staged)} "
+                    f"FROM {self.TABLE} s WHERE s.kind = 'post' {upsert}"
+                )
+                cursor.execute(
+                    f"UPDATE {self.table} SET thread_id = {self.table}.id FROM {self.TABLE} s "
+                    f"WHERE {self.table}.council_id = %s AND {self.table}.external_id = s.external_id "
+                    f"AND s.kind = 'post' AND {self.table}.kind = 'post'",
+                    [self.council.pk],
+                )
             cursor.execute(
                 f"INSERT INTO {self.table} ({columns}) "
                 f"SELECT {', '.join('p.id' if c == 's.thread_id' else c for c in staged)} "

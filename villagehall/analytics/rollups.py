@@ -274,8 +274,10 @@ def rollups_rebuild(*, council, on_progress=None) -> RollupState:
         if span["first"] is not None:
             week, last = week_of(span["first"], zone), week_of(span["last"], zone)
             spans = ParticipantSpans(council)
+            # Events a service organised, and which service.
+            organisers = dict(Event.objects.filter(organiser_id__in=services).values_list("pk", "organiser_id"))
             while week <= last:
-                _rebuild_week(council, week, zone, services, spans)
+                _rebuild_week(council, week, zone, services, spans, organisers)
                 if on_progress is not None:
                     on_progress(week)
                 week += timedelta(weeks=1)
@@ -319,7 +321,7 @@ class ParticipantSpans:
         self.weeks = defaultdict(int)
 
 
-def _rebuild_week(council, week, zone, services, spans: ParticipantSpans) -> None:
+def _rebuild_week(council, week, zone, services, spans: ParticipantSpans, organisers: dict) -> None:
     start, end = week_bounds(week, zone)
     in_services, service_params = _in(services)
     window = [council.pk, _instant(start), _instant(end)]
@@ -362,16 +364,23 @@ def _rebuild_week(council, week, zone, services, spans: ParticipantSpans) -> Non
             [*window, *service_params],
         )
         spans.add(week, cursor.fetchall())
-        for kind, column in ((Community.NEIGHBOURHOOD, "neighbourhood_id"), (Community.GROUP, "group_id")):
-            cursor.execute(
-                f"INSERT INTO {AttendanceWeek._meta.db_table} "
-                "(council_id, week, service_id, community_kind, community_id, person_id) "
-                f"SELECT DISTINCT i.council_id, %s, e.organiser_id, %s, i.{column}, i.actor_id "
-                f"FROM {I} i JOIN {Event._meta.db_table} e ON e.id = i.event_id "
-                f"WHERE i.council_id = %s AND i.at >= %s AND i.at < %s AND i.kind = 'attendance' "
-                f"AND i.{column} IS NOT NULL AND e.organiser_id IN {in_services} AND {community_side}",
-                [_day(week), kind.value, *window, *service_params, *service_params],
-            )
+        # Attendance at the services' own events, matched to its organiser here.
+        cursor.execute(
+            f"SELECT DISTINCT event_id, neighbourhood_id, group_id, actor_id FROM {I} i "
+            f"WHERE council_id = %s AND at >= %s AND at < %s AND kind = 'attendance' AND event_id IS NOT NULL "
+            f"AND {community_side}",
+            [*window, *service_params],
+        )
+        attended = {
+            (organisers[event], *community, person)
+            for event, neighbourhood, group, person in cursor.fetchall() if event in organisers
+            for community in communities_of(neighbourhood, group)
+        }
+        rollup_rows_insert(AttendanceWeek, [
+            {"council_id": council.pk, "week": week, "service_id": service, "community_kind": kind,
+             "community_id": cid, "person_id": person}
+            for service, kind, cid, person in attended
+        ])
 
 
 def _rebuild_threads(council, zone, services) -> None:
