@@ -13,7 +13,11 @@
     /<council>/posts/<id>/              a post and its comments (?comments=N shows N pages)
     /<council>/people/<username>/       a person's page
     /<council>/following/               what you follow, and the latest from it
-    /<council>/health/…                 relationship health (council administrators)
+    /<council>/health/…                 relationship health (council administrators and officers)
+    /<council>/projects/…               community projects: directory, pages, lifecycle, needs
+    /<council>/offers/…                 offers of support, requests and decisions
+    /<council>/funds/…                  grant funds and community chests
+    /<council>/responses/…              official responses on posts, and notices of them
     /<council>/moderation/…             reports, the moderation queue, the policy, the audit log
     /<council>/notifications/           a person's notifications
 """
