@@ -80,7 +80,11 @@ class Interaction(CouncilOwned):
         ]
         indexes = [
             models.Index(fields=["council", "acting_for", "at"], name="interaction_by_service"),
-            models.Index(fields=["council", "neighbourhood", "at"], name="interaction_by_place"),
+            # Few posts are addressed to a service, so this index is small and cheap to keep.
+            models.Index(
+                fields=["addressed_to", "at"], condition=models.Q(addressed_to__isnull=False),
+                name="interaction_addressed",
+            ),
             models.Index(fields=["council", "at"], name="interaction_by_time"),
             models.Index(fields=["thread", "at"], name="interaction_by_thread"),
         ]
