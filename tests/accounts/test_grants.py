@@ -8,7 +8,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from tests.factories import CouncilFactory, MembershipFactory, OrganisationFactory, PersonFactory
 from tests.test_email import PASSWORD, link_in, smtp_inbox  # noqa: F401  (the SMTP fixture)
 from villagehall.people import services
-from villagehall.people.models import CouncilRole, GrantRecord, Membership, Person
+from villagehall.core.models import AuditEntry
+from villagehall.people.models import CouncilRole, Membership, Person
 
 
 @pytest.fixture
@@ -23,8 +24,14 @@ def administrator(council):
     return person
 
 
-def records(**filters):
-    return list(GrantRecord.dangerously_unscoped.filter(**filters).values_list("action", "actor", "person", "reason"))
+def records(*, person=None, organisation=None, **filters):
+    """Return the audit log's (action, actor, target id, reason) for grants about a person or an organisation."""
+    if person is not None:
+        filters.update(target_type="people.person", target_id=str(person.pk))
+    if organisation is not None:
+        filters.update(target_type="people.organisation", target_id=str(organisation.pk))
+    return [(action, actor, int(target) if target else None, reason) for action, actor, target, reason in
+            AuditEntry.dangerously_unscoped.filter(**filters).values_list("action", "actor", "target_id", "reason")]
 
 
 def test_an_administrator_gives_and_takes_away_an_officer_badge_on_the_record(council, parks, administrator):
@@ -32,14 +39,14 @@ def test_an_administrator_gives_and_takes_away_an_officer_badge_on_the_record(co
     membership = services.officer_badge_grant(by=administrator, person=olu, organisation=parks,
                                               reason="Started in Parks this week.", title="Parks officer")
     assert membership.title == "Parks officer" and membership.council == council
-    granted = GrantRecord.dangerously_unscoped.get(action="officer_badge_granted")
-    assert (granted.actor, granted.person, granted.organisation, granted.reason, granted.source) == (
-        administrator, olu, parks, "Started in Parks this week.", "administrator")
-    assert granted.at is not None
+    granted = AuditEntry.dangerously_unscoped.get(action="badge.grant")
+    assert (granted.actor, granted.target_id, granted.reason) == (administrator, str(olu.pk), "Started in Parks this week.")
+    assert granted.after == {"organisation": "Parks", "given by": "a council administrator"}
+    assert granted.actor_name == "Ada Administrator" and granted.target_label == str(olu) and granted.created_at
 
     services.officer_badge_remove(by=administrator, membership=membership, reason="Moved to Housing.")
     assert not Membership.dangerously_unscoped.filter(person=olu).exists()
-    assert records(action="officer_badge_removed") == [("officer_badge_removed", administrator.pk, olu.pk, "Moved to Housing.")]
+    assert records(action="badge.remove") == [("badge.remove", administrator.pk, olu.pk, "Moved to Housing.")]
 
 
 def test_nobody_else_can_claim_a_badge_or_a_verified_mark(council, parks, administrator):
@@ -67,7 +74,7 @@ def test_a_grant_says_why_and_badges_belong_to_services(council, parks, administ
     group = OrganisationFactory(council=council, slug="gardeners")
     with pytest.raises(ValidationError):
         services.officer_badge_grant(by=administrator, person=PersonFactory(), organisation=group, reason="Why not.")
-    assert not GrantRecord.dangerously_unscoped.filter(action="officer_badge_granted").exists()
+    assert not AuditEntry.dangerously_unscoped.filter(action="badge.grant").exists()
 
 
 def test_an_administrator_verifies_an_organisation_and_can_take_it_back(council, administrator):
@@ -78,7 +85,7 @@ def test_an_administrator_verifies_an_organisation_and_can_take_it_back(council,
     services.organisation_unverify(by=administrator, organisation=group, reason="The charity closed.")
     group.refresh_from_db()
     assert not group.verified and group.verified_by is None and group.verified_at is None
-    assert [r[0] for r in records(organisation=group)] == ["organisation_unverified", "organisation_verified"]
+    assert [r[0] for r in records(organisation=group)] == ["organisation.unverify", "organisation.verify"]
 
 
 def test_council_roles_are_granted_and_removed_on_the_record(council, administrator):
@@ -92,7 +99,7 @@ def test_council_roles_are_granted_and_removed_on_the_record(council, administra
             council_role=CouncilRole.dangerously_unscoped.get(person=administrator),
         )
     services.council_role_remove(by=administrator, council_role=role, reason="Stepped down.")
-    assert [r[0] for r in records(person=mo)] == ["council_role_removed", "council_role_granted"]
+    assert [r[0] for r in records(person=mo)] == ["council_role.remove", "council_role.grant"]
 
 
 def test_an_allowed_domain_gives_existing_verified_people_their_badge(council, parks, administrator):
@@ -110,8 +117,10 @@ def test_an_allowed_domain_gives_existing_verified_people_their_badge(council, p
 
     officers = set(Membership.dangerously_unscoped.filter(organisation=parks).values_list("person", flat=True))
     assert officers == {verified.pk}
-    granted = GrantRecord.dangerously_unscoped.get(action="officer_badge_granted")
-    assert granted.source == "email_domain" and granted.actor is None and "@brackenford.gov.uk" in granted.reason
+    granted = AuditEntry.dangerously_unscoped.get(action="badge.grant")
+    assert granted.actor is None and "@brackenford.gov.uk" in granted.reason
+    assert granted.after["given by"] == "a verified address at an allowed email domain"
+    assert AuditEntry.dangerously_unscoped.get(action="email_domain.add").after["domain"] == "@brackenford.gov.uk"
     assert Membership.dangerously_unscoped.get(person=verified).title == "Parks officer"
 
 
@@ -134,4 +143,4 @@ def test_verifying_an_address_at_an_allowed_domain_makes_an_officer(client, coun
     assert client.post(link_in(message, "/accounts/confirm-email/")).status_code == 302
     membership = Membership.dangerously_unscoped.get(person=olu)
     assert membership.organisation == parks
-    assert records(person=olu)[0][0] == "officer_badge_granted"
+    assert records(person=olu)[0][0] == "badge.grant"

@@ -17,7 +17,8 @@ from django.core.exceptions import ImproperlyConfigured
 from tests.factories import OrganisationFactory, PersonFactory
 from villagehall.people import services
 from villagehall.people.identity_providers import openid_connect_apps
-from villagehall.people.models import GrantRecord, Membership, Person
+from villagehall.core.models import AuditEntry
+from villagehall.people.models import Membership, Person
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 
@@ -138,7 +139,8 @@ def test_an_officer_signing_in_with_the_councils_provider_becomes_an_officer(cli
     assert client.session["_auth_user_id"] == str(olu.pk)
     assert olu.display_name == "Olu Officer" and not olu.has_usable_password()
     assert Membership.dangerously_unscoped.get(person=olu).organisation == parks
-    assert GrantRecord.dangerously_unscoped.get(person=olu).source == "email_domain"
+    granted = AuditEntry.dangerously_unscoped.get(action="badge.grant", target_id=str(olu.pk))
+    assert granted.after["given by"] == "a verified address at an allowed email domain"
 
 
 def test_a_residents_provider_address_is_not_taken_as_verified_for_badges(client, council, providers, provider_answers):

@@ -14,7 +14,8 @@ from villagehall.conversation import services as conversation
 from villagehall.conversation.models import Comment, Follow, Post, Reaction
 from villagehall.core.tenancy import council_scope
 from villagehall.people import services as people
-from villagehall.people.models import CouncilRole, GrantRecord, Membership, Person, Residency, RetiredName
+from villagehall.core.models import AuditEntry
+from villagehall.people.models import CouncilRole, Membership, Person, Residency, RetiredName
 
 PASSWORD = "correct horse battery staple"
 
@@ -82,8 +83,10 @@ def test_deleting_removes_personal_data_and_keeps_what_others_replied_to(
     assert not Membership.dangerously_unscoped.filter(person=rita).exists()
     assert not CouncilRole.dangerously_unscoped.filter(person=rita).exists()
     assert not Residency.dangerously_unscoped.filter(person=rita).exists()
-    removed = GrantRecord.dangerously_unscoped.filter(person=rita, source="system")
-    assert sorted(removed.values_list("action", flat=True)) == ["council_role_removed", "officer_badge_removed"]
+    about_rita = AuditEntry.dangerously_unscoped.filter(target_type="people.person", target_id=str(rita.pk))
+    removed = about_rita.filter(actor=None, reason="The account was deleted.")
+    assert sorted(removed.values_list("action", flat=True)) == ["badge.remove", "council_role.remove"]
+    assert set(about_rita.values_list("target_label", flat=True)) == {"A former member"}
     # The council's figures still count what happened, but no longer who.
     assert Interaction.dangerously_unscoped.filter(actor=rita).count() == interactions_before
 

@@ -15,7 +15,6 @@ from villagehall.people import services
 from villagehall.people.models import (
     CouncilEmailDomain,
     CouncilRole,
-    GrantRecord,
     Membership,
     Organisation,
     Person,
@@ -270,28 +269,6 @@ class CouncilEmailDomainAdmin(CouncilOwnedAdmin):
     def delete_queryset(self, request, queryset):
         for rule in queryset.select_related("council", "organisation"):
             self.delete_model(request, rule)
-
-
-@admin.register(GrantRecord)
-class GrantRecordAdmin(CouncilOwnedAdmin):
-    """The record of grants and removals: read only, for as long as the council exists."""
-
-    list_display = ["at", "action", "person", "organisation", "role", "actor", "source", "reason"]
-    list_filter = ["council", "action", "source"]
-    search_fields = ["person__display_name", "organisation__name", "reason"]
-    date_hierarchy = "at"
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-    def has_view_permission(self, request, obj=None):
-        return request.user.is_active and request.user.is_staff
 
 
 @admin.register(Residency)

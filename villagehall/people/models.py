@@ -184,41 +184,6 @@ class CouncilEmailDomain(CouncilOwned):
         return f"@{self.domain} → {self.organisation}"
 
 
-class GrantRecord(CouncilOwned):
-    """One grant or removal of a badge, a verified mark or a council role: who, when, why."""
-
-    class Action(models.TextChoices):
-        OFFICER_BADGE_GRANTED = "officer_badge_granted", "Officer badge granted"
-        OFFICER_BADGE_REMOVED = "officer_badge_removed", "Officer badge removed"
-        ORGANISATION_VERIFIED = "organisation_verified", "Organisation verified"
-        ORGANISATION_UNVERIFIED = "organisation_unverified", "Verified mark removed"
-        COUNCIL_ROLE_GRANTED = "council_role_granted", "Council role granted"
-        COUNCIL_ROLE_REMOVED = "council_role_removed", "Council role removed"
-        EMAIL_DOMAIN_ADDED = "email_domain_added", "Allowed email domain added"
-        EMAIL_DOMAIN_REMOVED = "email_domain_removed", "Allowed email domain removed"
-
-    class Source(models.TextChoices):
-        ADMINISTRATOR = "administrator", "A council administrator"
-        EMAIL_DOMAIN = "email_domain", "A verified email address at an allowed domain"
-        SYSTEM = "system", "Village Hall itself"
-
-    at = models.DateTimeField(auto_now_add=True, db_index=True)
-    action = models.CharField(max_length=30, choices=Action.choices)
-    source = models.CharField(max_length=20, choices=Source.choices)
-    # Who did it; empty when an allowed email domain or a command did.
-    actor = models.ForeignKey(Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
-    person = models.ForeignKey(Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
-    organisation = models.ForeignKey(Organisation, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
-    role = models.CharField(max_length=20, blank=True)
-    reason = models.TextField(blank=True)
-
-    class Meta:
-        ordering = ["-at", "-id"]
-
-    def __str__(self):
-        return f"{self.get_action_display()} at {self.at:%Y-%m-%d %H:%M}"
-
-
 class RetiredName(models.Model):
     """The hash of a display name a deleted account used, held back so no one can take it on to impersonate them."""
 

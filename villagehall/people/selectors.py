@@ -56,18 +56,6 @@ def person_has_verified_email(*, person) -> bool:
     return person.is_authenticated and EmailAddress.objects.filter(user=person, verified=True).exists()
 
 
-def grant_records(*, organisation=None, person=None):
-    """Return the current council's grant and removal records, newest first."""
-    from villagehall.people.models import GrantRecord
-
-    records = GrantRecord.objects.select_related("actor", "person", "organisation")
-    if organisation is not None:
-        records = records.filter(organisation=organisation)
-    if person is not None:
-        records = records.filter(person=person)
-    return records
-
-
 def display_name_is_retired(*, name) -> bool:
     """Return True if the name, once normalised, belongs to a deleted account and is still held back."""
     from django.utils import timezone

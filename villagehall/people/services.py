@@ -8,12 +8,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from villagehall.core.audit import audit_record
 from villagehall.core.page_cache import council_content_changed
 from villagehall.core.tenancy import require_current_council
 from villagehall.people.models import (
     CouncilEmailDomain,
     CouncilRole,
-    GrantRecord,
     Membership,
     Organisation,
     Residency,
@@ -62,11 +62,37 @@ def profile_update(*, person, display_name, bio, neighbourhoods):
     council_content_changed(every_council=True)
 
 
-def _record(*, council, action, source, actor=None, person=None, organisation=None, role="", reason=""):
-    # Until the shared audit log exists, grants keep their own record here.
-    GrantRecord.dangerously_unscoped.create(
-        council=council, action=action, source=source, actor=actor, person=person,
-        organisation=organisation, role=role, reason=(reason or "").strip(),
+class Grant:
+    """What the audit log calls each grant and removal, and who or what made it."""
+
+    OFFICER_BADGE_GRANTED = "badge.grant"
+    OFFICER_BADGE_REMOVED = "badge.remove"
+    ORGANISATION_VERIFIED = "organisation.verify"
+    ORGANISATION_UNVERIFIED = "organisation.unverify"
+    COUNCIL_ROLE_GRANTED = "council_role.grant"
+    COUNCIL_ROLE_REMOVED = "council_role.remove"
+    EMAIL_DOMAIN_ADDED = "email_domain.add"
+    EMAIL_DOMAIN_REMOVED = "email_domain.remove"
+    BY_ADMINISTRATOR = "a council administrator"
+    BY_EMAIL_DOMAIN = "a verified address at an allowed email domain"
+    BY_SYSTEM = "Village Hall"
+
+    REMOVALS = {OFFICER_BADGE_REMOVED, ORGANISATION_UNVERIFIED, COUNCIL_ROLE_REMOVED, EMAIL_DOMAIN_REMOVED}
+
+
+def _record(*, council, action, source, actor=None, person=None, organisation=None, role="", domain="", reason=""):
+    """Write the grant or removal to the council's audit log: who, when, why, and what changed."""
+    details = {
+        "organisation": organisation.name if organisation is not None and person is not None else None,
+        "role": CouncilRole.Role(role).label if role else None,
+        "domain": f"@{domain}" if domain else None,
+        "given by" if action not in Grant.REMOVALS else "taken by": source,
+    }
+    details = {key: value for key, value in details.items() if value}
+    removal = action in Grant.REMOVALS
+    audit_record(
+        actor=actor, action=action, target=person if person is not None else organisation, council=council,
+        reason=(reason or "").strip(), before=details if removal else None, after=None if removal else details,
     )
 
 
@@ -81,7 +107,7 @@ def _require_reason(reason):
 
 
 @transaction.atomic
-def officer_badge_grant(*, by, person, organisation, reason, title="", source=GrantRecord.Source.ADMINISTRATOR):
+def officer_badge_grant(*, by, person, organisation, reason, title="", source=Grant.BY_ADMINISTRATOR):
     """Make the person an officer of a council service, so they may speak with its badge."""
     _require(by, "people.officer_badge_grant", organisation, "Only a council administrator can give an officer’s badge.")
     _require_reason(reason)
@@ -97,7 +123,7 @@ def _officer_badge_add(*, actor, person, organisation, reason, title, source):
     )
     if created:
         _record(
-            council=organisation.council, action=GrantRecord.Action.OFFICER_BADGE_GRANTED, source=source,
+            council=organisation.council, action=Grant.OFFICER_BADGE_GRANTED, source=source,
             actor=actor, person=person, organisation=organisation, reason=reason,
         )
         council_content_changed(council=organisation.council)
@@ -105,7 +131,7 @@ def _officer_badge_add(*, actor, person, organisation, reason, title, source):
 
 
 @transaction.atomic
-def officer_badge_remove(*, by, membership, reason, source=GrantRecord.Source.ADMINISTRATOR):
+def officer_badge_remove(*, by, membership, reason, source=Grant.BY_ADMINISTRATOR):
     """Take an officer's badge away: they stop being a member of the service."""
     organisation = membership.organisation
     _require(by, "people.officer_badge_remove", organisation, "Only a council administrator can remove an officer’s badge.")
@@ -113,7 +139,7 @@ def officer_badge_remove(*, by, membership, reason, source=GrantRecord.Source.AD
     person = membership.person
     membership.delete()
     _record(
-        council=organisation.council, action=GrantRecord.Action.OFFICER_BADGE_REMOVED, source=source,
+        council=organisation.council, action=Grant.OFFICER_BADGE_REMOVED, source=source,
         actor=by, person=person, organisation=organisation, reason=reason,
     )
     council_content_changed(council=organisation.council)
@@ -136,7 +162,7 @@ def officer_badges_from_verified_email(*, person, email) -> list[Membership]:
         granted.append(_officer_badge_add(
             actor=None, person=person, organisation=rule.organisation, title=rule.title,
             reason=f"Verified the email address {email}, at the allowed domain @{domain}.",
-            source=GrantRecord.Source.EMAIL_DOMAIN,
+            source=Grant.BY_EMAIL_DOMAIN,
         ))
     return granted
 
@@ -166,8 +192,8 @@ def council_email_domain_add(*, by, organisation, domain, title="", reason="") -
     )
     if created:
         _record(
-            council=council, action=GrantRecord.Action.EMAIL_DOMAIN_ADDED, source=GrantRecord.Source.ADMINISTRATOR,
-            actor=by, organisation=organisation, role=f"@{domain}", reason=reason,
+            council=council, action=Grant.EMAIL_DOMAIN_ADDED, source=Grant.BY_ADMINISTRATOR,
+            actor=by, organisation=organisation, domain=domain, reason=reason,
         )
         for address in EmailAddress.objects.filter(verified=True, email__iendswith=f"@{domain}").select_related("user"):
             officer_badges_from_verified_email(person=address.user, email=address.email)
@@ -179,8 +205,8 @@ def council_email_domain_remove(*, by, rule, reason="") -> None:
     """Stop the domain giving new badges; the badges it gave stay until removed one by one."""
     _require(by, "people.council_email_domain_manage", rule.council, "Only a council administrator can remove an email domain.")
     _record(
-        council=rule.council, action=GrantRecord.Action.EMAIL_DOMAIN_REMOVED, source=GrantRecord.Source.ADMINISTRATOR,
-        actor=by, organisation=rule.organisation, role=f"@{rule.domain}", reason=reason,
+        council=rule.council, action=Grant.EMAIL_DOMAIN_REMOVED, source=Grant.BY_ADMINISTRATOR,
+        actor=by, organisation=rule.organisation, domain=rule.domain, reason=reason,
     )
     rule.delete()
 
@@ -194,8 +220,8 @@ def organisation_verify(*, by, organisation, reason) -> Organisation:
         organisation.verified, organisation.verified_by, organisation.verified_at = True, by, timezone.now()
         organisation.save(update_fields=["verified", "verified_by", "verified_at"])
         _record(
-            council=organisation.council, action=GrantRecord.Action.ORGANISATION_VERIFIED,
-            source=GrantRecord.Source.ADMINISTRATOR, actor=by, organisation=organisation, reason=reason,
+            council=organisation.council, action=Grant.ORGANISATION_VERIFIED,
+            source=Grant.BY_ADMINISTRATOR, actor=by, organisation=organisation, reason=reason,
         )
         council_content_changed(council=organisation.council)
     return organisation
@@ -210,8 +236,8 @@ def organisation_unverify(*, by, organisation, reason) -> Organisation:
         organisation.verified, organisation.verified_by, organisation.verified_at = False, None, None
         organisation.save(update_fields=["verified", "verified_by", "verified_at"])
         _record(
-            council=organisation.council, action=GrantRecord.Action.ORGANISATION_UNVERIFIED,
-            source=GrantRecord.Source.ADMINISTRATOR, actor=by, organisation=organisation, reason=reason,
+            council=organisation.council, action=Grant.ORGANISATION_UNVERIFIED,
+            source=Grant.BY_ADMINISTRATOR, actor=by, organisation=organisation, reason=reason,
         )
         council_content_changed(council=organisation.council)
     return organisation
@@ -225,7 +251,7 @@ def _administrators_group():
         group.permissions.set(
             Permission.objects.filter(
                 content_type__app_label__in=["places", "people"],
-            ).exclude(content_type__model__in=["council", "grantrecord", "retiredname"])
+            ).exclude(content_type__model__in=["council", "retiredname"])
         )
     return group
 
@@ -236,7 +262,7 @@ def council_role_grant(*, by, person, council, role, reason) -> CouncilRole:
     _require(by, "people.council_role_grant", council, "Only a council administrator can give a council role.")
     _require_reason(reason)
     return _council_role_add(actor=by, person=person, council=council, role=role, reason=reason,
-                             source=GrantRecord.Source.ADMINISTRATOR)
+                             source=Grant.BY_ADMINISTRATOR)
 
 
 def _council_role_add(*, actor, person, council, role, reason, source) -> CouncilRole:
@@ -248,7 +274,7 @@ def _council_role_add(*, actor, person, council, role, reason, source) -> Counci
         person.save(update_fields=["is_staff"])
         person.groups.add(_administrators_group())
     if created:
-        _record(council=council, action=GrantRecord.Action.COUNCIL_ROLE_GRANTED, source=source, actor=actor,
+        _record(council=council, action=Grant.COUNCIL_ROLE_GRANTED, source=source, actor=actor,
                 person=person, role=role, reason=reason)
     return council_role
 
@@ -269,7 +295,7 @@ def council_role_remove(*, by, council_role, reason) -> None:
             person.is_staff = False
             person.save(update_fields=["is_staff"])
             person.groups.remove(_administrators_group())
-    _record(council=council, action=GrantRecord.Action.COUNCIL_ROLE_REMOVED, source=GrantRecord.Source.ADMINISTRATOR,
+    _record(council=council, action=Grant.COUNCIL_ROLE_REMOVED, source=Grant.BY_ADMINISTRATOR,
             actor=by, person=person, role=role, reason=reason)
 
 
@@ -280,7 +306,7 @@ def council_administrator_grant(*, person, council, by=None, reason="Set up by t
     if by is not None:
         return council_role_grant(by=by, person=person, council=council, role=CouncilRole.Role.ADMINISTRATOR, reason=reason)
     return _council_role_add(actor=None, person=person, council=council, role=CouncilRole.Role.ADMINISTRATOR,
-                             reason=reason, source=GrantRecord.Source.SYSTEM)
+                             reason=reason, source=Grant.BY_SYSTEM)
 
 
 @transaction.atomic
@@ -288,11 +314,11 @@ def person_places_and_roles_remove(*, person, reason) -> None:
     """Remove all the person's memberships, council roles and neighbourhoods, recording the badges and roles that go."""
     for membership in Membership.dangerously_unscoped.filter(person=person).select_related("organisation__council"):
         if membership.organisation.is_service:
-            _record(council=membership.organisation.council, action=GrantRecord.Action.OFFICER_BADGE_REMOVED,
-                    source=GrantRecord.Source.SYSTEM, person=person, organisation=membership.organisation, reason=reason)
+            _record(council=membership.organisation.council, action=Grant.OFFICER_BADGE_REMOVED,
+                    source=Grant.BY_SYSTEM, person=person, organisation=membership.organisation, reason=reason)
         membership.delete()
     for role in CouncilRole.dangerously_unscoped.filter(person=person).select_related("council"):
-        _record(council=role.council, action=GrantRecord.Action.COUNCIL_ROLE_REMOVED, source=GrantRecord.Source.SYSTEM,
+        _record(council=role.council, action=Grant.COUNCIL_ROLE_REMOVED, source=Grant.BY_SYSTEM,
                 person=person, role=role.role, reason=reason)
         role.delete()
     Residency.dangerously_unscoped.filter(person=person).delete()

@@ -52,7 +52,9 @@ def _sign_in(person):
 
 
 def _people_records(person):
-    from villagehall.people.models import CouncilRole, GrantRecord, Membership, Residency
+    from villagehall.core.models import AuditEntry
+    from villagehall.people.models import CouncilRole, Membership, Residency
+    from villagehall.people.services import Grant
 
     return {
         "memberships": [
@@ -68,13 +70,16 @@ def _people_records(person):
             {"council": r.council.slug, "neighbourhood": r.neighbourhood.name}
             for r in Residency.dangerously_unscoped.filter(person=person).select_related("council", "neighbourhood")
         ],
-        # Badges and roles given to or taken from them: what, when and why, and how
-        # (the administrator who did it acted for the council, so is not named).
+        # Badges and roles given to or taken from them: what, when, why and how. The
+        # administrator who did it acted for the council, so is not named here.
         "badges_and_roles_record": [
-            {"council": g.council.slug, "at": _when(g.at), "what": g.get_action_display(),
-             "organisation": g.organisation.name if g.organisation else None, "role": g.role,
-             "how": g.get_source_display(), "why": g.reason}
-            for g in GrantRecord.dangerously_unscoped.filter(person=person).select_related("council", "organisation")
+            {"council": e.council.slug, "at": _when(e.created_at), "what": e.action,
+             "details": e.after or e.before or {}, "why": e.reason}
+            for e in AuditEntry.dangerously_unscoped.filter(
+                target_type="people.person", target_id=str(person.pk),
+                action__in=[Grant.OFFICER_BADGE_GRANTED, Grant.OFFICER_BADGE_REMOVED,
+                            Grant.COUNCIL_ROLE_GRANTED, Grant.COUNCIL_ROLE_REMOVED],
+            ).select_related("council").order_by("created_at", "id")
         ],
     }
 

@@ -242,6 +242,7 @@ def _remove_sign_in(person):
 def account_delete(*, person, confirm_email: str) -> None:
     """Delete the person's account: personal data goes, writing others replied to stays as “A former member”."""
     from villagehall.conversation.models import Follow
+    from villagehall.core.models import AuditEntry
     from villagehall.core.page_cache import council_content_changed
     from villagehall.people.names import FORMER_MEMBER_NAME
     from villagehall.people.services import display_name_retire, person_places_and_roles_remove
@@ -273,6 +274,11 @@ def account_delete(*, person, confirm_email: str) -> None:
     person.save()
     person.groups.clear()
     person.user_permissions.clear()
+    # The audit log keeps what staff did, but the name it copied of the person it was
+    # done to is personal data the person asked to be rid of.
+    AuditEntry.dangerously_unscoped.filter(target_type="people.person", target_id=str(person.pk)).update(
+        target_label=FORMER_MEMBER_NAME
+    )
     council_content_changed(every_council=True)
     transaction.on_commit(lambda: _send_account_deleted(email=old_email, name=old_name))
 
