@@ -346,7 +346,7 @@ def test_notifications_page_and_the_unread_count_in_the_header(client, scoped, p
     hide(moderator, post=post)
     client.force_login(resident)
     home = page(client, "/testborough/")
-    assert 'href="/testborough/notifications/">Notifications (1<span class="visually-hidden"> unread</span>)' in home
+    assert 'href="/testborough/notifications/">Notifications (1 new)</a>' in home
     assert "hid your post" in page(client, "/testborough/notifications/")
     response = client.post("/testborough/notifications/read/")
     assert response.status_code == 302
