@@ -52,7 +52,9 @@ def test_a_new_accounts_first_post_with_a_link_waits_for_a_moderator(client, sco
     })
     held = Post.objects.get()
     assert held.state == State.HELD and response.status_code == 302
-    assert "waiting for a moderator" in client.get(response["Location"]).content.decode()
+    shown = client.get(response["Location"]).content.decode()
+    assert "waiting for a moderator" in shown and "Replies open once a moderator has published the post." in shown
+    assert 'name="kind" value="like"' not in shown
     assert "Garden tools" not in client.get("/testborough/northfield/", headers={"Cookie": ""}).content.decode()
     assert write(newcomer, neighbourhood, body="No links this time").state == State.PUBLISHED
     assert write(newcomer, neighbourhood, body="Now with www.example.org").state == State.PUBLISHED
