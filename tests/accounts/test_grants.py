@@ -144,3 +144,12 @@ def test_verifying_an_address_at_an_allowed_domain_makes_an_officer(client, coun
     membership = Membership.dangerously_unscoped.get(person=olu)
     assert membership.organisation == parks
     assert records(person=olu)[0][0] == "badge.grant"
+
+
+def test_the_profile_page_says_what_waits_for_a_confirmed_address(client, council):
+    person = PersonFactory()
+    client.force_login(person)
+    page = client.get(f"/{council.slug}/people/me/edit/").content.decode()
+    assert "Please confirm your email address" in page and "Your data and your account" in page
+    EmailAddress.objects.create(user=person, email=person.email, verified=True, primary=True)
+    assert "Please confirm your email address" not in client.get(f"/{council.slug}/people/me/edit/").content.decode()

@@ -2,12 +2,18 @@
 
 import rules
 
-from villagehall.people.selectors import person_administers_council
+from villagehall.people.selectors import person_administers_council, person_has_verified_email
 
 
 @rules.predicate
 def administers_organisations_council(person, organisation):
     return organisation is not None and person_administers_council(person=person, council=organisation.council)
+
+
+@rules.predicate
+def has_verified_email(person):
+    """For rules that should wait until the person has confirmed an email address."""
+    return person_has_verified_email(person=person)
 
 
 @rules.predicate

@@ -3,7 +3,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 
-from villagehall.people import services
+from villagehall.people import selectors, services
 from villagehall.places.models import Neighbourhood
 
 
@@ -42,4 +42,6 @@ def profile_edit(request, council_slug):
         services.profile_update(person=person, **form.cleaned_data)
         messages.success(request, "Your profile is saved.")
         return redirect(person.profile_url(council_slug))
-    return render(request, "people/profile_edit.html", {"form": form}, status=400 if form.errors else 200)
+    return render(request, "people/profile_edit.html", {
+        "form": form, "email_verified": selectors.person_has_verified_email(person=person),
+    }, status=400 if form.errors else 200)
