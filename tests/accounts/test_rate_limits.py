@@ -42,3 +42,37 @@ def test_the_limits_live_in_the_shared_cache(client, rita):
         client.post("/accounts/login/", {"login": "rita@example.org", "password": "guess"})
     response = client.post("/accounts/login/", {"login": "rita@example.org", "password": PASSWORD})
     assert response.status_code == 302
+
+
+def redis_reachable(url="redis://127.0.0.1:6379/15") -> bool:
+    import redis
+
+    try:
+        return redis.Redis.from_url(url, socket_connect_timeout=0.5).ping()
+    except redis.RedisError:
+        return False
+
+
+@pytest.mark.skipif(not redis_reachable(), reason="no Redis on 127.0.0.1:6379")
+def test_with_redis_every_server_process_shares_the_count(client, settings, rita):
+    import uuid
+
+    import redis
+
+    prefix = f"villagehall-test-{uuid.uuid4().hex}"
+    settings.CACHES = {"default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": "redis://127.0.0.1:6379/15", "KEY_PREFIX": prefix,
+    }}
+    server = redis.Redis.from_url("redis://127.0.0.1:6379/15")
+    try:
+        for _ in range(5):
+            client.post("/accounts/login/", {"login": "rita@example.org", "password": "guess"})
+        assert server.keys(f"{prefix}:*"), "the failures are counted in Redis, where every process sees them"
+        # Another process (another client, same Redis) is paused too.
+        other = client.__class__()
+        response = other.post("/accounts/login/", {"login": "rita@example.org", "password": PASSWORD})
+        assert "too many attempts to sign in to this account" in response.content.decode()
+    finally:
+        for key in server.scan_iter(f"{prefix}:*"):
+            server.delete(key)
