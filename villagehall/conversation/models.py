@@ -61,9 +61,12 @@ class Post(CouncilOwned):
     class Meta:
         ordering = ["-created_at", "-id"]
         indexes = [
-            models.Index(fields=["council", "neighbourhood", "-created_at"], name="post_neighbourhood_feed"),
-            models.Index(fields=["council", "organisation", "-created_at"], name="post_organisation_page"),
-            models.Index(fields=["council", "author", "-created_at"], name="post_by_author"),
+            # Each list reads newest first with the id to break ties, so the indexes end the
+            # same way and the database never sorts a whole neighbourhood's posts.
+            models.Index(fields=["council", "-created_at", "-id"], name="post_council_latest"),
+            models.Index(fields=["council", "neighbourhood", "-created_at", "-id"], name="post_neighbourhood_feed"),
+            models.Index(fields=["council", "organisation", "-created_at", "-id"], name="post_organisation_page"),
+            models.Index(fields=["council", "author", "-created_at", "-id"], name="post_by_author"),
             # The moderation queue: the few posts that are not simply published.
             models.Index(fields=["council", "created_at"], condition=~Q(state="published"), name="post_not_published"),
         ]
@@ -120,8 +123,8 @@ class Comment(CouncilOwned):
     class Meta:
         ordering = ["created_at", "id"]
         indexes = [
-            models.Index(fields=["post", "depth", "created_at"], name="comment_top_level"),
-            models.Index(fields=["root", "created_at"], name="comment_by_root"),
+            models.Index(fields=["post", "depth", "created_at", "id"], name="comment_top_level"),
+            models.Index(fields=["root", "created_at", "id"], name="comment_by_root"),
             models.Index(fields=["council", "created_at"], condition=~Q(state="published"), name="comment_not_published"),
         ]
 
