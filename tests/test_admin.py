@@ -34,6 +34,10 @@ def test_an_administrator_adds_a_neighbourhood_and_an_officer(client, council, a
     })
     assert response.status_code == 302, response.content.decode()[:3000]
     assert Neighbourhood.dangerously_unscoped.get(slug="southgate").population == 7300
+    from villagehall.core.models import AuditEntry
+
+    entry = AuditEntry.dangerously_unscoped.get(action="admin.add", target_type="places.neighbourhood")
+    assert entry.actor == administrator and entry.council == council and "population" in entry.after["changed"]
     parks = OrganisationFactory(council=council, slug="parks", kind="council_service")
     officer = PersonFactory()
     response = client.post("/admin/people/membership/add/", {

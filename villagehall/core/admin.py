@@ -2,6 +2,7 @@
 
 from django.contrib import admin
 
+from villagehall.core.audit import audit_record
 from villagehall.core.page_cache import council_content_changed
 from villagehall.core.tenancy import CouncilOwned
 
@@ -39,16 +40,26 @@ class CouncilOwnedAdmin(admin.ModelAdmin):
             kwargs["queryset"] = _limit_to_councils(related.dangerously_unscoped.all(), request.user)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
+    # The admin saves inside a transaction, so each change and its audit entry go together.
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
+        audit_record(
+            actor=request.user, action="admin.change" if change else "admin.add", target=obj,
+            council=obj.council, after={"changed": list(form.changed_data)},
+        )
         council_content_changed(council=obj.council)
 
     def delete_model(self, request, obj):
+        council = obj.council
+        audit_record(actor=request.user, action="admin.delete", target=obj, council=council)
         super().delete_model(request, obj)
-        council_content_changed(council=obj.council)
+        council_content_changed(council=council)
 
     def delete_queryset(self, request, queryset):
-        councils = {obj.council for obj in queryset}
+        councils = set()
+        for obj in queryset:
+            audit_record(actor=request.user, action="admin.delete", target=obj, council=obj.council)
+            councils.add(obj.council)
         super().delete_queryset(request, queryset)
         for council in councils:
             council_content_changed(council=council)
