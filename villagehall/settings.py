@@ -180,6 +180,9 @@ ACCOUNT_RATE_LIMITS = {
     "manage_email": "10/m/user",
     "reauthenticate": "10/m/user",
 }
+# Tell people by email when their password, email addresses or second factor change, so
+# someone else's change does not go unnoticed.
+ACCOUNT_EMAIL_NOTIFICATIONS = True
 # Behind a reverse proxy every request comes from the proxy: count the client's own address.
 ALLAUTH_TRUSTED_PROXY_COUNT = int(env("VILLAGEHALL_TRUSTED_PROXY_COUNT"))
 

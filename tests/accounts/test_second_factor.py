@@ -10,6 +10,7 @@ from allauth.mfa.totp.internal.auth import SECRET_SESSION_KEY, format_hotp_value
 from django.core.cache import cache
 
 from tests.factories import PersonFactory
+from tests.test_email import smtp_inbox  # noqa: F401  (the SMTP server on loopback)
 from villagehall.people import services
 
 PASSWORD = "correct horse battery staple"
@@ -132,3 +133,13 @@ def test_security_page_lists_the_second_factor(client, council):
     client.force_login(resident)
     page = client.get("/accounts/2fa/").content.decode()
     assert re.search(r"authenticator app", page, re.IGNORECASE), page[:2000]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_setting_up_a_second_factor_is_announced_by_email(client, smtp_inbox):
+    # Committed for real, so the email goes while the request that caused it is still running.
+    resident = verified_person()
+    sign_in(client, resident)
+    set_up_totp(client)
+    recipients, message = smtp_inbox.only()
+    assert recipients == [resident.email] and "authenticator" in message["Subject"].lower()
