@@ -176,3 +176,13 @@ def test_joining_twice_is_refused_politely(town):
     services.project_join(person=town.nina, project=town.orchard)
     with pytest.raises(ValidationError, match="already in"):
         services.project_join(person=town.nina, project=town.orchard)
+
+
+def test_updates_in_a_members_only_space_stay_off_the_project_page(town):
+    from villagehall.people.models import Organisation
+    from villagehall.projects.selectors import project_page
+
+    assert [post.title for post in project_page(project=town.orchard).updates] == ["New project: Community orchard"]
+    Organisation.objects.filter(pk=town.gardeners.pk).update(members_only=True)
+    town.orchard.refresh_from_db()
+    assert project_page(project=town.orchard).updates == []

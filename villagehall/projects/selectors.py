@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.paginator import Paginator
 from django.db.models import Count, F, Prefetch, Q
 
+from villagehall.conversation.models import State
 from villagehall.projects import lifecycle
 from villagehall.projects.models import Need, Project, ProjectMember, ProjectPartner, ProjectStatusChange, ProjectUpdate
 
@@ -85,7 +86,10 @@ def project_page(*, project) -> ProjectPage:
     needs = list(Need.objects.filter(project=project).order_by("created_at", "id"))
     history = list(ProjectStatusChange.objects.filter(project=project).select_related("changed_by").order_by("-at", "-id"))
     updates = [
-        update.post for update in ProjectUpdate.objects.filter(project=project).select_related(
+        # Only what any reader may see: published, and not inside a members-only space.
+        update.post for update in ProjectUpdate.objects.filter(project=project, post__state=State.PUBLISHED)
+        .filter(Q(post__organisation__isnull=True) | Q(post__organisation__members_only=False))
+        .select_related(
             "post__author", "post__acting_for", "post__neighbourhood", "post__organisation", "post__addressed_to",
         ).order_by("-post__created_at", "-id")[:UPDATES_SHOWN]
     ]
