@@ -295,3 +295,18 @@ def test_an_unusable_council_slug_is_refused(tmp_path):
     ok, _, _, message = run_import(write(tmp_path, EXAMPLE), council="health")
 
     assert not ok and "cannot be made" in message
+
+
+@pytest.mark.django_db
+def test_two_replies_before_their_post_in_one_batch_are_both_reported(tmp_path):
+    first = {**GOOD_INTERACTION, "id": "c1", "thread": "later"}
+    second = {**GOOD_INTERACTION, "id": "c2", "thread": "later"}
+    post = {**GOOD_INTERACTION, "id": "later", "kind": "post", "thread": None}
+
+    ok, _, err, _ = run_import(write(tmp_path, [*EXAMPLE, first, second, post]))
+
+    assert not ok
+    assert err.splitlines() == [
+        "line 12: thread “later” is not a post given on an earlier line or imported before",
+        "line 13: thread “later” is not a post given on an earlier line or imported before",
+    ]

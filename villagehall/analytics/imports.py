@@ -197,6 +197,7 @@ class CouncilImport:
         self.projects = self._imported(ImportedRecord.Type.PROJECT)
         self.events = self._imported(ImportedRecord.Type.EVENT)
         self.interactions_written, self.next_statistics_refresh = 0, 10_000
+        self.staging = InteractionStaging(council)
 
     @staticmethod
     def _imported(type_) -> dict[str, int | None]:
@@ -530,38 +531,47 @@ class CouncilImport:
             v = pending.values
             if v["kind"] == "post":
                 posts_here.setdefault(v["id"], pending.number)
-            thread = v["thread"]
-            # A thread given earlier in this batch is found here; any other must already be in the database.
-            needs_lookup = thread is not None and posts_here.get(thread, pending.number) >= pending.number
             # The last line with an id wins: a database cannot upsert one row twice in a statement.
             rows.pop(v["id"], None)
             rows[v["id"]] = (
                 pending.number, self.council.pk, v["id"], v["at"], v["kind"], people[v["actor"]],
                 organisations.get(v["acting_for"]), places.get(v["neighbourhood"]), organisations.get(v["group"]),
-                v["channel"], thread, needs_lookup, organisations.get(v["addressed_to"]), events.get(v["event"]),
+                v["channel"], v["thread"], organisations.get(v["addressed_to"]), events.get(v["event"]),
             )
-        staging = InteractionStaging(self.council)
-        staging.load(list(rows.values()))
-        missing = staging.take_out_missing_threads()
-        for number, thread in missing:
+        # A reply whose post comes on a later line of this batch must find it imported before.
+        too_early = {key: row for key, row in rows.items() if posts_here.get(row[10], 0) > row[0]}
+        imported_before = self._posts_already_imported({row[10] for row in too_early.values()})
+        bad = [(row[0], row[10]) for row in too_early.values() if row[10] not in imported_before]
+        for key, row in too_early.items():
+            if row[10] not in imported_before:
+                del rows[key]
+        self.staging.load(list(rows.values()))
+        bad += self.staging.write()
+        for number, thread in bad:
             self.batch_errors.append(
                 (number, f"thread “{thread}” is not a post given on an earlier line or imported before")
             )
-        staging.write()
-        self.interactions_written += len(pendings) - len(missing)
+        self.interactions_written += len(pendings) - len(bad)
         if self.interactions_written >= self.next_statistics_refresh:
             # The table grows inside this one transaction; keep the planner's picture of it true.
             planner_statistics_refresh(Interaction)
             self.next_statistics_refresh *= 2
-        return len(pendings) - len(missing)
+        return len(pendings) - len(bad)
+
+    def _posts_already_imported(self, external_ids) -> set[str]:
+        if not external_ids:
+            return set()
+        return set(Interaction.objects.filter(kind="post", external_id__in=list(external_ids)).values_list(
+            "external_id", flat=True
+        ))
 
     def drop_scratch(self):
-        InteractionStaging(self.council).drop()
+        self.staging.drop()
 
 
 STAGED_COLUMNS = (
     "line", "council_id", "external_id", "at", "kind", "actor_id", "acting_for_id", "neighbourhood_id", "group_id",
-    "channel", "thread_external_id", "needs_lookup", "addressed_to_id", "event_id",
+    "channel", "thread_external_id", "addressed_to_id", "event_id",
 )
 WRITTEN_COLUMNS = (
     "council_id", "external_id", "at", "kind", "actor_id", "acting_for_id", "neighbourhood_id", "group_id",
@@ -570,12 +580,11 @@ WRITTEN_COLUMNS = (
 
 
 class InteractionStaging:
-    """A scratch table that a batch of interactions is loaded into and written from, set by set.
+    """A scratch table that each batch of interactions is loaded into and written from, set by set.
 
     Loading is the quickest the database offers (COPY on PostgreSQL, executemany on
-    SQLite); the writes are then a few statements however long the batch: check the
-    threads, upsert the posts and make each its own thread, then upsert the rest with
-    their threads joined in.
+    SQLite); the writes are then a few statements however long the batch: upsert the
+    posts, each its own thread, then upsert the rest with their threads joined in.
     """
 
     TABLE = "interaction_import"
@@ -584,24 +593,28 @@ class InteractionStaging:
         self.council = council
         self.table = Interaction._meta.db_table
         self.postgres = connection.vendor == "postgresql"
+        self.made = False
+        self.non_posts = 0
 
     def load(self, rows):
         with connection.cursor() as cursor:
-            cursor.execute(
-                f"CREATE TEMPORARY TABLE IF NOT EXISTS {self.TABLE} ("
-                "line bigint, council_id bigint, external_id varchar(100), "
-                f"at {'timestamptz' if self.postgres else 'datetime'}, kind varchar(12), actor_id bigint, "
-                "acting_for_id bigint, neighbourhood_id bigint, group_id bigint, channel varchar(10), "
-                "thread_external_id varchar(100), needs_lookup boolean, addressed_to_id bigint, event_id bigint)"
-            )
-            cursor.execute(f"DELETE FROM {self.TABLE}")
+            if not self.made:
+                cursor.execute(
+                    f"CREATE TEMPORARY TABLE IF NOT EXISTS {self.TABLE} ("
+                    "line bigint, council_id bigint, external_id varchar(100), "
+                    f"at {'timestamptz' if self.postgres else 'datetime'}, kind varchar(12), actor_id bigint, "
+                    "acting_for_id bigint, neighbourhood_id bigint, group_id bigint, channel varchar(10), "
+                    "thread_external_id varchar(100), addressed_to_id bigint, event_id bigint)"
+                )
+            cursor.execute(f"{'TRUNCATE' if self.postgres else 'DELETE FROM'} {self.TABLE}")
             if self.postgres:
                 with cursor.copy(f"COPY {self.TABLE} ({', '.join(STAGED_COLUMNS)}) FROM STDIN") as copy:
                     for row in rows:
                         copy.write_row(row)
-                # Nothing else analyses a temporary table; unanalysed, the planner may
-                # choose to scan every interaction for each batch.
-                cursor.execute(f"ANALYZE {self.TABLE}")
+                if not self.made:
+                    # Nothing else analyses a temporary table, and unanalysed the planner may
+                    # scan every interaction for each batch; batches are alike, so once will do.
+                    cursor.execute(f"ANALYZE {self.TABLE}")
             else:
                 adapt = connection.ops.adapt_datetimefield_value
                 # Straight to sqlite3: Django's cursor wrapper would rewrite every row's parameters.
@@ -609,21 +622,22 @@ class InteractionStaging:
                     f"INSERT INTO {self.TABLE} ({', '.join(STAGED_COLUMNS)}) VALUES ({', '.join(['?'] * len(STAGED_COLUMNS))})",
                     [(*row[:3], adapt(row[3]), *row[4:]) for row in rows],
                 )
+        self.made = True
+        self.non_posts = sum(row[4] != "post" for row in rows)
 
-    def take_out_missing_threads(self) -> list[tuple[int, str]]:
-        """Remove the rows whose thread is no post in the database; return their lines and threads."""
-        missing = (
-            f"needs_lookup AND NOT EXISTS (SELECT 1 FROM {self.table} p WHERE p.council_id = %s "
-            f"AND p.external_id = {self.TABLE}.thread_external_id AND p.kind = 'post')"
-        )
+    def missing_threads(self) -> list[tuple[int, str]]:
+        """Return the lines, and threads, of staged replies whose thread is no post in the database."""
         with connection.cursor() as cursor:
-            cursor.execute(f"SELECT line, thread_external_id FROM {self.TABLE} WHERE {missing}", [self.council.pk])
-            found = cursor.fetchall()
-            if found:
-                cursor.execute(f"DELETE FROM {self.TABLE} WHERE {missing}", [self.council.pk])
-        return found
+            cursor.execute(
+                f"SELECT line, thread_external_id FROM {self.TABLE} s WHERE s.kind <> 'post' "
+                f"AND s.thread_external_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM {self.table} p "
+                f"WHERE p.council_id = %s AND p.external_id = s.thread_external_id AND p.kind = 'post')",
+                [self.council.pk],
+            )
+            return cursor.fetchall()
 
-    def write(self):
+    def write(self) -> list[tuple[int, str]]:
+        """Write the staged batch; return the lines, and threads, of replies whose thread was not found."""
         columns = ", ".join(WRITTEN_COLUMNS)
         updates = ", ".join(f"{c} = excluded.{c}" for c in WRITTEN_COLUMNS[2:])
         # The conflict target names the partial unique index on (council, external_id);
@@ -656,13 +670,17 @@ class InteractionStaging:
                     f"AND s.kind = 'post' AND {self.table}.kind = 'post'",
                     [self.council.pk],
                 )
+            # A reply whose thread is not found is left out, and counted; only then are the
+            # missing threads looked for, so a good batch costs no lookup of its own.
             cursor.execute(
                 f"INSERT INTO {self.table} ({columns}) "
                 f"SELECT {', '.join('p.id' if c == 's.thread_id' else c for c in staged)} "
                 f"FROM {self.TABLE} s LEFT JOIN {self.table} p ON p.council_id = s.council_id "
                 f"AND p.external_id = s.thread_external_id AND p.kind = 'post' "
-                f"WHERE s.kind <> 'post' {upsert}"
+                f"WHERE s.kind <> 'post' AND (s.thread_external_id IS NULL OR p.id IS NOT NULL) {upsert}"
             )
+            written = cursor.rowcount
+        return self.missing_threads() if written < self.non_posts else []
 
     def drop(self):
         with connection.cursor() as cursor:
