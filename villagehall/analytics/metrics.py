@@ -13,6 +13,7 @@ import math
 import statistics
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import cached_property
 from datetime import date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 
@@ -62,15 +63,16 @@ class Window:
             raise ValueError("A window has at least one week.")
         ZoneInfo(self.time_zone)  # fail early on an unknown zone
 
-    @property
+    # Cached: a report asks for these hundreds of thousands of times.
+    @cached_property
     def zone(self) -> ZoneInfo:
         return ZoneInfo(self.time_zone)
 
-    @property
+    @cached_property
     def first_day(self) -> date:
         return self.last_day - timedelta(days=7 * self.weeks - 1)
 
-    @property
+    @cached_property
     def last_day(self) -> date:
         return self.until + timedelta(days=6 - self.until.weekday())
 
@@ -84,12 +86,12 @@ class Window:
         # fold=0 resolves it to the first instant that does exist that day.
         return datetime.combine(day, time(), tzinfo=self.zone).astimezone(timezone.utc)
 
-    @property
+    @cached_property
     def start(self) -> datetime:
         """The window's first instant."""
         return self.local_midnight(self.first_day)
 
-    @property
+    @cached_property
     def end(self) -> datetime:
         """The first instant after the window (the window is start <= at < end)."""
         return self.local_midnight(self.last_day + timedelta(days=1))

@@ -9,7 +9,7 @@ reference the rollups are tested against.
 from collections import defaultdict
 from datetime import date
 
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import Count, F, Q, Sum
 
 from villagehall.analytics import metrics
@@ -134,6 +134,11 @@ def relationship_health_for_council(*, council, weeks: int, until: date) -> metr
         pairs = []
         organisation_kinds = {o.id: o.kind for o in setting.services + setting.groups}
         for service in setting.services:
+            # Only the live projects the service partners can count for any of its pairs.
+            projects = [
+                p for p in setting.projects
+                if service.id in p.partners and metrics.is_live(start=p.start, end=p.end, window=window)
+            ]
             for kind, community_id, slug in metrics.communities_of(setting):
                 key = (service.id, kind, community_id)
                 pair = metrics.PairHealth(service=service.slug, community=slug, community_kind=kind)
@@ -142,7 +147,7 @@ def relationship_health_for_council(*, council, weeks: int, until: date) -> metr
                 reads.reciprocity(pair, key)
                 pair.people_reached = reads.reached.get(key, 0)
                 pair.partnered_projects, pair.three_way_partnerships = metrics.partnerships(
-                    setting.projects, service_id=service.id, community_kind=kind, community_id=community_id,
+                    projects, service_id=service.id, community_kind=kind, community_id=community_id,
                     organisation_kinds=organisation_kinds, window=window,
                 )
                 pairs.append(pair)
@@ -177,18 +182,7 @@ class _RollupReads:
             for key in _pair_keys(service, neighbourhood, group):
                 self.waits[key].append(wait)
 
-        self.threads = {}
-        thread_weeks = ThreadServiceWeek.objects.filter(**weeks)
-        for kind, column in ((NEIGHBOURHOOD, "neighbourhood_id"), (GROUP, "group_id")):
-            for service, community, threads, conversations, started in thread_weeks.exclude(
-                **{column: None}
-            ).values_list("service_id", column).annotate(
-                threads=Count("thread_id", distinct=True),
-                conversations=Count("thread_id", distinct=True, filter=Q(conversation_at__lt=window.end)),
-                started=Count("thread_id", distinct=True, filter=Q(community_started=True)),
-            ).order_by():
-                self.threads[(service, kind, community)] = (threads, conversations, started)
-
+        self.threads = self._threads_with_service()
         self.reached = self._people_reached()
 
         self.officer_weeks = defaultdict(lambda: defaultdict(set))  # service → person → weeks
@@ -229,6 +223,28 @@ class _RollupReads:
         pair.reciprocity = metrics.share(conversations, threads)
         pair.community_started_share = metrics.share(started, threads)
 
+    def _threads_with_service(self) -> dict:
+        """Return pair → (threads with the service, of which conversations, of which community-started)."""
+        found = {}
+        weeks = [connection.ops.adapt_datefield_value(w) for w in (self.first_week, self.last_week)]
+        window_end = connection.ops.adapt_datetimefield_value(self.window.end)
+        with connection.cursor() as cursor:
+            for kind, column in ((NEIGHBOURHOOD, "neighbourhood_id"), (GROUP, "group_id")):
+                # One row per thread and service first (its weeks repeat what reciprocity
+                # needs), then plain sums: quicker than counting distinct threads three times.
+                cursor.execute(
+                    "SELECT service_id, community_id, COUNT(*), "
+                    "SUM(CASE WHEN conversation THEN 1 ELSE 0 END), SUM(CASE WHEN community_started THEN 1 ELSE 0 END) "
+                    f"FROM (SELECT DISTINCT thread_id, service_id, {column} AS community_id, community_started, "
+                    "conversation_at IS NOT NULL AND conversation_at < %s AS conversation "
+                    f"FROM {ThreadServiceWeek._meta.db_table} WHERE council_id = %s AND week >= %s AND week <= %s "
+                    f"AND {column} IS NOT NULL) threads GROUP BY service_id, community_id",
+                    [window_end, self.council.pk, *weeks],
+                )
+                for service, community, threads, conversations, started in cursor.fetchall():
+                    found[(service, kind, community)] = (threads, conversations, started)
+        return found
+
     def _people_reached(self) -> dict:
         """Return pair → distinct community-side people reached in threads and at events."""
         reached = {}
@@ -237,10 +253,14 @@ class _RollupReads:
         people_in_threads = ThreadPersonWeek._meta.db_table
         attendance = AttendanceWeek._meta.db_table
         council = self.council.pk
-        with connection.cursor() as cursor:
+        with transaction.atomic(), connection.cursor() as cursor:
+            if connection.vendor == "postgresql":
+                # Room to gather the distinct people in memory rather than sort them on disk.
+                cursor.execute("SET LOCAL work_mem = '256MB'")
             for kind, column in ((NEIGHBOURHOOD, "neighbourhood_id"), (GROUP, "group_id")):
+                # UNION already leaves each (service, community, person) once, so a plain count follows.
                 cursor.execute(
-                    f"SELECT service_id, community_id, COUNT(DISTINCT person_id) FROM ("
+                    f"SELECT service_id, community_id, COUNT(*) FROM ("
                     f" SELECT t.service_id, t.community_id, p.person_id FROM ("
                     f"  SELECT DISTINCT thread_id, service_id, {column} AS community_id FROM {service_threads}"
                     f"  WHERE council_id = %s AND week >= %s AND week <= %s AND {column} IS NOT NULL"
