@@ -24,7 +24,7 @@ from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.db import connection
 
 from villagehall.analytics.models import ImportedRecord, Interaction
-from villagehall.analytics.rollups import planner_statistics_refresh
+from villagehall.analytics.rollups import planner_statistics_refresh, sqlite_instant
 from villagehall.events.models import Event
 from villagehall.people.models import Membership, Organisation, Person
 from villagehall.places.models import RESERVED_SLUGS, Neighbourhood
@@ -541,10 +541,10 @@ class CouncilImport:
         # A reply whose post comes on a later line of this batch must find it imported before.
         too_early = {key: row for key, row in rows.items() if posts_here.get(row[10], 0) > row[0]}
         imported_before = self._posts_already_imported({row[10] for row in too_early.values()})
-        bad = [(row[0], row[10]) for row in too_early.values() if row[10] not in imported_before]
-        for key, row in too_early.items():
-            if row[10] not in imported_before:
-                del rows[key]
+        missing = [key for key, row in too_early.items() if row[10] not in imported_before]
+        bad = [(rows[key][0], rows[key][10]) for key in missing]
+        for key in missing:
+            del rows[key]
         self.staging.load(list(rows.values()))
         bad += self.staging.write()
         for number, thread in bad:
@@ -616,11 +616,10 @@ class InteractionStaging:
                     # scan every interaction for each batch; batches are alike, so once will do.
                     cursor.execute(f"ANALYZE {self.TABLE}")
             else:
-                adapt = connection.ops.adapt_datetimefield_value
                 # Straight to sqlite3: Django's cursor wrapper would rewrite every row's parameters.
                 cursor.cursor.executemany(
                     f"INSERT INTO {self.TABLE} ({', '.join(STAGED_COLUMNS)}) VALUES ({', '.join(['?'] * len(STAGED_COLUMNS))})",
-                    [(*row[:3], adapt(row[3]), *row[4:]) for row in rows],
+                    [(*row[:3], sqlite_instant(row[3]), *row[4:]) for row in rows],
                 )
         self.made = True
         self.non_posts = sum(row[4] != "post" for row in rows)

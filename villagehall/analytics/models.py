@@ -38,40 +38,50 @@ class Interaction(CouncilOwned):
         PAPER = "paper", "Paper"
         ASSISTED = "assisted", "Assisted"
 
-    council = models.ForeignKey("places.Council", on_delete=models.CASCADE, related_name="+", db_index=False)
+    # Every reference below is kept by Django (which protects, cascades and clears them
+    # as each on_delete says) and by the import, which checks each one, rather than by the
+    # database: checking them row by row would cost a ten-million-line import and its
+    # counting more than the writing itself.
+    council = models.ForeignKey(
+        "places.Council", on_delete=models.CASCADE, related_name="+", db_index=False, db_constraint=False,
+    )
     # The id an imported record had in its source; platform events have none.
     external_id = models.CharField(max_length=100, null=True, blank=True)
     at = models.DateTimeField()
     kind = models.CharField(max_length=12, choices=Kind.choices)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="interactions")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="interactions", db_constraint=False,
+    )
     acting_for = models.ForeignKey(
         "people.Organisation", null=True, blank=True, on_delete=models.PROTECT, related_name="interactions_as",
-        db_index=False,
+        db_index=False, db_constraint=False,
     )
     neighbourhood = models.ForeignKey(
         "places.Neighbourhood", null=True, blank=True, on_delete=models.PROTECT, related_name="interactions",
-        db_index=False,
+        db_index=False, db_constraint=False,
     )
     group = models.ForeignKey(
         "people.Organisation", null=True, blank=True, on_delete=models.PROTECT, related_name="interactions_in",
         help_text="The community group or voluntary organisation whose space or project it happened in.",
-        db_index=False,
+        db_index=False, db_constraint=False,
     )
     channel = models.CharField(max_length=10, choices=Channel.choices, default=Channel.ONLINE)
     # The interaction of the post this belongs to; a post is its own thread.
-    thread = models.ForeignKey("self", null=True, blank=True, on_delete=models.CASCADE, related_name="+", db_index=False)
+    thread = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.CASCADE, related_name="+", db_index=False, db_constraint=False,
+    )
     addressed_to = models.ForeignKey(
         "people.Organisation", null=True, blank=True, on_delete=models.PROTECT, related_name="interactions_addressed",
-        db_index=False,
+        db_index=False, db_constraint=False,
     )
     post = models.ForeignKey(
         "conversation.Post", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
         help_text="The platform post this interaction concerns, when it happened on the platform.",
-        db_index=False,
+        db_index=False, db_constraint=False,
     )
     event = models.ForeignKey(
         "events.Event", null=True, blank=True, on_delete=models.SET_NULL, related_name="interactions",
-        help_text="The event attended, for attendance.", db_index=False,
+        help_text="The event attended, for attendance.", db_index=False, db_constraint=False,
     )
 
     class Meta:
@@ -139,11 +149,29 @@ class Community(models.TextChoices):
     GROUP = "group", "Group"
 
 
-class ServiceWeek(CouncilOwned):
+class Rollup(CouncilOwned):
+    """Base for the rollup tables, each of which has an index that starts with the council."""
+
+    # That index finds a council's rows: one more on the council alone would only slow
+    # every rebuild and every interaction recorded. Rollups are counted from interactions
+    # and rebuilt whole, so their references are not checked by the database either
+    # (Django still deletes a rollup row with what it refers to): checking millions of
+    # references row by row would cost a rebuild more than its counting.
+    council = models.ForeignKey(
+        "places.Council", on_delete=models.CASCADE, related_name="+", db_index=False, db_constraint=False,
+    )
+
+    class Meta:
+        abstract = True
+
+
+class ServiceWeek(Rollup):
     """A service's interactions in one community in one week: enough for presence and burstiness."""
 
     week = models.DateField()
-    service = models.ForeignKey("people.Organisation", on_delete=models.CASCADE, related_name="+", db_index=False)
+    service = models.ForeignKey(
+        "people.Organisation", on_delete=models.CASCADE, related_name="+", db_index=False, db_constraint=False,
+    )
     community_kind = models.CharField(max_length=13, choices=Community.choices)
     community_id = models.BigIntegerField()
     interactions = models.PositiveIntegerField()
@@ -162,12 +190,16 @@ class ServiceWeek(CouncilOwned):
         ]
 
 
-class OfficerWeek(CouncilOwned):
+class OfficerWeek(Rollup):
     """How often a person acted for a service in one week."""
 
     week = models.DateField()
-    service = models.ForeignKey("people.Organisation", on_delete=models.CASCADE, related_name="+", db_index=False)
-    person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", db_index=False)
+    service = models.ForeignKey(
+        "people.Organisation", on_delete=models.CASCADE, related_name="+", db_index=False, db_constraint=False,
+    )
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", db_index=False, db_constraint=False,
+    )
     interactions = models.PositiveIntegerField()
 
     class Meta:
@@ -176,11 +208,13 @@ class OfficerWeek(CouncilOwned):
         ]
 
 
-class NeighbourhoodWeek(CouncilOwned):
+class NeighbourhoodWeek(Rollup):
     """The community side's interactions in a neighbourhood in one week, by channel."""
 
     week = models.DateField()
-    neighbourhood = models.ForeignKey("places.Neighbourhood", on_delete=models.CASCADE, related_name="+", db_index=False)
+    neighbourhood = models.ForeignKey(
+        "places.Neighbourhood", on_delete=models.CASCADE, related_name="+", db_index=False, db_constraint=False,
+    )
     interactions = models.PositiveIntegerField()
     offline = models.PositiveIntegerField()
     assisted = models.PositiveIntegerField()
@@ -197,7 +231,7 @@ WEEK_ZERO = date(1970, 1, 5)
 BLOCK_WEEKS = 62
 
 
-class ParticipantSpan(CouncilOwned):
+class ParticipantSpan(Rollup):
     """The weeks, one bit each, in which a person took part in a neighbourhood on the community side.
 
     Participants are distinct people, and distinct counts do not add up week by week;
@@ -205,8 +239,12 @@ class ParticipantSpan(CouncilOwned):
     is one pass over a row per person, however many weeks the window holds.
     """
 
-    neighbourhood = models.ForeignKey("places.Neighbourhood", on_delete=models.CASCADE, related_name="+", db_index=False)
-    person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", db_index=False)
+    neighbourhood = models.ForeignKey(
+        "places.Neighbourhood", on_delete=models.CASCADE, related_name="+", db_index=False, db_constraint=False,
+    )
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", db_index=False, db_constraint=False,
+    )
     block = models.IntegerField()
     weeks = models.BigIntegerField(help_text="Bit i is week block × 62 + i.")
 
@@ -222,13 +260,19 @@ class ParticipantSpan(CouncilOwned):
         return number // BLOCK_WEEKS, 1 << (number % BLOCK_WEEKS)
 
 
-class AddressedThread(CouncilOwned):
+class AddressedThread(Rollup):
     """A community-side post addressed to a service, and when the service first answered it."""
 
-    thread = models.OneToOneField(Interaction, on_delete=models.CASCADE, related_name="+")
-    service = models.ForeignKey("people.Organisation", on_delete=models.CASCADE, related_name="+", db_index=False)
-    neighbourhood = models.ForeignKey("places.Neighbourhood", null=True, on_delete=models.CASCADE, related_name="+", db_index=False)
-    group = models.ForeignKey("people.Organisation", null=True, on_delete=models.CASCADE, related_name="+", db_index=False)
+    thread = models.OneToOneField(Interaction, on_delete=models.CASCADE, related_name="+", db_constraint=False)
+    service = models.ForeignKey(
+        "people.Organisation", on_delete=models.CASCADE, related_name="+", db_index=False, db_constraint=False,
+    )
+    neighbourhood = models.ForeignKey(
+        "places.Neighbourhood", null=True, on_delete=models.CASCADE, related_name="+", db_index=False, db_constraint=False,
+    )
+    group = models.ForeignKey(
+        "people.Organisation", null=True, on_delete=models.CASCADE, related_name="+", db_index=False, db_constraint=False,
+    )
     posted_at = models.DateTimeField()
     first_response_at = models.DateTimeField(null=True)
 
@@ -236,15 +280,23 @@ class AddressedThread(CouncilOwned):
         indexes = [models.Index(fields=["council", "posted_at"], name="addressed_thread_by_time")]
 
 
-class ThreadServiceWeek(CouncilOwned):
+class ThreadServiceWeek(Rollup):
     """A week in which a service took a turn in a thread, with what reciprocity needs of the thread."""
 
-    thread = models.ForeignKey(Interaction, on_delete=models.CASCADE, related_name="+", db_index=False)
-    service = models.ForeignKey("people.Organisation", on_delete=models.CASCADE, related_name="+", db_index=False)
+    thread = models.ForeignKey(
+        Interaction, on_delete=models.CASCADE, related_name="+", db_index=False, db_constraint=False,
+    )
+    service = models.ForeignKey(
+        "people.Organisation", on_delete=models.CASCADE, related_name="+", db_index=False, db_constraint=False,
+    )
     week = models.DateField()
     # The thread's community, from its post.
-    neighbourhood = models.ForeignKey("places.Neighbourhood", null=True, on_delete=models.CASCADE, related_name="+", db_index=False)
-    group = models.ForeignKey("people.Organisation", null=True, on_delete=models.CASCADE, related_name="+", db_index=False)
+    neighbourhood = models.ForeignKey(
+        "places.Neighbourhood", null=True, on_delete=models.CASCADE, related_name="+", db_index=False, db_constraint=False,
+    )
+    group = models.ForeignKey(
+        "people.Organisation", null=True, on_delete=models.CASCADE, related_name="+", db_index=False, db_constraint=False,
+    )
     community_started = models.BooleanField()
     # When the thread became a conversation for this service (its second change of
     # side, counting only this service and the community); later turns cannot undo it.
@@ -257,11 +309,15 @@ class ThreadServiceWeek(CouncilOwned):
         indexes = [models.Index(fields=["council", "week"], name="thread_service_week_by_week")]
 
 
-class ThreadPersonWeek(CouncilOwned):
+class ThreadPersonWeek(Rollup):
     """A week in which a community-side person posted, replied or reacted in a thread a service took part in."""
 
-    thread = models.ForeignKey(Interaction, on_delete=models.CASCADE, related_name="+", db_index=False)
-    person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", db_index=False)
+    thread = models.ForeignKey(
+        Interaction, on_delete=models.CASCADE, related_name="+", db_index=False, db_constraint=False,
+    )
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", db_index=False, db_constraint=False,
+    )
     week = models.DateField()
 
     class Meta:
@@ -271,14 +327,18 @@ class ThreadPersonWeek(CouncilOwned):
         indexes = [models.Index(fields=["council", "week"], name="thread_person_week_by_week")]
 
 
-class AttendanceWeek(CouncilOwned):
+class AttendanceWeek(Rollup):
     """A community-side person at an event a service organised, in a community, in one week."""
 
     week = models.DateField()
-    service = models.ForeignKey("people.Organisation", on_delete=models.CASCADE, related_name="+", db_index=False)
+    service = models.ForeignKey(
+        "people.Organisation", on_delete=models.CASCADE, related_name="+", db_index=False, db_constraint=False,
+    )
     community_kind = models.CharField(max_length=13, choices=Community.choices)
     community_id = models.BigIntegerField()
-    person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", db_index=False)
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", db_index=False, db_constraint=False,
+    )
 
     class Meta:
         constraints = [

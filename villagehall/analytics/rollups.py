@@ -11,6 +11,7 @@ Changing an organisation's kind (a group becoming a council service, say) change
 which side past interactions were on: rebuild after it.
 """
 
+from bisect import bisect_right
 from collections import defaultdict
 from datetime import date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
@@ -28,12 +29,13 @@ from villagehall.core.tenancy import council_scope
 from villagehall.events.models import Event
 from villagehall.people.models import Organisation
 
+THREAD_SERVICE_COLUMNS = ("thread_id", "service_id", "week", "neighbourhood_id", "group_id", "community_started",
+                          "conversation_at")
 ROLLUP_MODELS = (
     ServiceWeek, OfficerWeek, NeighbourhoodWeek, ParticipantSpan, AddressedThread, ThreadServiceWeek, ThreadPersonWeek,
     AttendanceWeek,
 )
 THREAD_CHUNK = 20_000  # thread ids per read when rebuilding thread rollups
-INSERT_BATCH = 5_000
 
 I = Interaction._meta.db_table  # noqa: E741  (short in the SQL below, where it is read often)
 
@@ -54,6 +56,26 @@ def week_bounds(monday: date, zone: ZoneInfo) -> tuple[datetime, datetime]:
 
 def _midnight(day: date, zone: ZoneInfo) -> datetime:
     return datetime.combine(day, time(), tzinfo=zone).astimezone(timezone.utc)
+
+
+class WeekFinder:
+    """Finds the week of an instant in a known run of weeks by a search over their first instants.
+
+    A rebuild asks for the week of millions of instants; converting each one to the
+    council's zone would cost more than all the rest of its counting.
+    """
+
+    def __init__(self, first: date, last: date, zone: ZoneInfo):
+        self.zone = zone
+        self.mondays = [first + timedelta(weeks=n) for n in range((last - first).days // 7 + 1)]
+        self.starts = [_midnight(monday, zone) for monday in self.mondays]
+        self.starts.append(_midnight(last + timedelta(weeks=1), zone))
+
+    def __call__(self, at: datetime) -> date:
+        index = bisect_right(self.starts, at) - 1
+        if 0 <= index < len(self.mondays):
+            return self.mondays[index]
+        return week_of(at, self.zone)
 
 
 # What each interaction counts towards ------------------------------------------------
@@ -90,10 +112,13 @@ class ServiceWeekTally:
         self.supports += kind == "support"
 
     def values(self) -> dict:
-        return {name: getattr(self, name) for name in self.__slots__}
+        return dict(zip(self.__slots__, self.row()))
+
+    def row(self) -> tuple:
+        return self.interactions, self.supports, self.first_at, self.last_at, self.gap_square_sum
 
 
-def thread_service_rows(turns, services: set[int], zone: ZoneInfo) -> list[dict]:
+def thread_service_rows(turns, services: set[int], week_of_instant) -> list[dict]:
     """Return the ThreadServiceWeek values of one thread from its turns, in time order."""
     post = next((t for t in turns if t.id == t.thread and t.kind == "post"), None)
     if post is None:
@@ -105,7 +130,7 @@ def thread_service_rows(turns, services: set[int], zone: ZoneInfo) -> list[dict]
         for turn in turns:
             if turn.acting_for == service:
                 labels.append("S")
-                weeks.add(week_of(turn.at, zone))
+                weeks.add(week_of_instant(turn.at))
             elif turn.acting_for not in services:
                 labels.append("C")
             else:
@@ -216,7 +241,8 @@ def _thread_turns(thread_ids):
 def _thread_refresh(council, thread, zone, *, services):
     ThreadServiceWeek.objects.filter(thread_id=thread).delete()
     ThreadServiceWeek.objects.bulk_create(
-        [ThreadServiceWeek(council=council, **row) for row in thread_service_rows(_thread_turns([thread]), services, zone)]
+        [ThreadServiceWeek(council=council, **row)
+         for row in thread_service_rows(_thread_turns([thread]), services, lambda at: week_of(at, zone))]
     )
 
 
@@ -282,7 +308,7 @@ def rollups_rebuild(*, council, on_progress=None) -> RollupState:
                     on_progress(week)
                 week += timedelta(weeks=1)
             spans.flush()
-            _rebuild_threads(council, zone, services)
+            _rebuild_threads(council, WeekFinder(week_of(span["first"], zone), last, zone), services)
             _rebuild_addressed(council, services)
         planner_statistics_refresh(*ROLLUP_MODELS)
         state, _ = RollupState.objects.update_or_create(
@@ -313,11 +339,12 @@ class ParticipantSpans:
             self.weeks[(neighbourhood, person)] |= bit
 
     def flush(self) -> None:
-        rollup_rows_insert(ParticipantSpan, [
-            {"council_id": self.council.pk, "block": self.block, "neighbourhood_id": neighbourhood,
-             "person_id": person, "weeks": weeks}
-            for (neighbourhood, person), weeks in self.weeks.items()
-        ])
+        council = self.council.pk
+        rollup_rows_insert(
+            ParticipantSpan, ("council_id", "block", "neighbourhood_id", "person_id", "weeks"),
+            sorted((council, self.block, neighbourhood, person, weeks)
+                   for (neighbourhood, person), weeks in self.weeks.items()),
+        )
         self.weeks = defaultdict(int)
 
 
@@ -335,19 +362,18 @@ def _rebuild_week(council, week, zone, services, spans: ParticipantSpans, organi
         )
         tallies, officers = defaultdict(ServiceWeekTally), defaultdict(int)
         for service, neighbourhood, group, actor, at, kind in cursor.fetchall():
-            at = _aware(at)
+            at = aware_instant(at)
             for community in communities_of(neighbourhood, group):
                 tallies[(service, *community)].add(at, kind)
             officers[(service, actor)] += 1
-        rollup_rows_insert(ServiceWeek, [
-            {"council_id": council.pk, "week": week, "service_id": service, "community_kind": kind,
-             "community_id": cid, **tally.values()}
-            for (service, kind, cid), tally in tallies.items()
-        ])
-        rollup_rows_insert(OfficerWeek, [
-            {"council_id": council.pk, "week": week, "service_id": service, "person_id": person, "interactions": n}
-            for (service, person), n in officers.items()
-        ])
+        rollup_rows_insert(
+            ServiceWeek, ("council_id", "week", "service_id", "community_kind", "community_id", *ServiceWeekTally.__slots__),
+            [(council.pk, week, service, kind, cid, *tally.row()) for (service, kind, cid), tally in tallies.items()],
+        )
+        rollup_rows_insert(
+            OfficerWeek, ("council_id", "week", "service_id", "person_id", "interactions"),
+            [(council.pk, week, service, person, n) for (service, person), n in officers.items()],
+        )
         # The community's side, counted by the database.
         cursor.execute(
             f"INSERT INTO {NeighbourhoodWeek._meta.db_table} "
@@ -376,49 +402,54 @@ def _rebuild_week(council, week, zone, services, spans: ParticipantSpans, organi
             for event, neighbourhood, group, person in cursor.fetchall() if event in organisers
             for community in communities_of(neighbourhood, group)
         }
-        rollup_rows_insert(AttendanceWeek, [
-            {"council_id": council.pk, "week": week, "service_id": service, "community_kind": kind,
-             "community_id": cid, "person_id": person}
-            for service, kind, cid, person in attended
-        ])
+        rollup_rows_insert(
+            AttendanceWeek, ("council_id", "week", "service_id", "community_kind", "community_id", "person_id"),
+            [(council.pk, week, *row) for row in attended],
+        )
 
 
-def _rebuild_threads(council, zone, services) -> None:
+def _rebuild_threads(council, week_of_instant: WeekFinder, services) -> None:
     """Count every thread a service took a turn in, reading a range of thread ids at a time."""
     bounds = Interaction.objects.filter(thread__isnull=False).aggregate(low=Min("thread_id"), high=Max("thread_id"))
     if bounds["low"] is None or not services:
         return
     kinds, kind_params = _in(metrics.REACHING_KINDS)
+    turn_kinds = metrics.TURN_KINDS
     with connection.cursor() as cursor:
         for low in range(bounds["low"], bounds["high"] + 1, THREAD_CHUNK):
+            # `+council_id` keeps SQLite from reading the council's every interaction through
+            # its time index for each range; it walks the thread index instead.
             cursor.execute(
                 f"SELECT id, at, kind, actor_id, acting_for_id, neighbourhood_id, group_id, thread_id FROM {I} "
-                f"WHERE council_id = %s AND thread_id >= %s AND thread_id < %s AND kind IN {kinds} "
+                f"WHERE +council_id = %s AND thread_id >= %s AND thread_id < %s AND kind IN {kinds} "
                 f"ORDER BY thread_id, at, id",
                 [council.pk, low, low + THREAD_CHUNK, *kind_params],
             )
             service_rows, people_rows = [], set()
-            thread, current = None, []
-            for row in [*cursor.fetchall(), (None,) * 8]:  # a last empty row closes the last thread
-                if row[7] != thread:
-                    if any(t.acting_for in services and t.kind in metrics.TURN_KINDS for t in current):
-                        service_rows.extend(
-                            thread_service_rows([t for t in current if t.kind in metrics.TURN_KINDS], services, zone)
-                        )
-                        people_rows.update(
-                            (thread, t.actor, week_of(t.at, zone)) for t in current if t.acting_for not in services
-                        )
-                    thread, current = row[7], []
-                if row[0] is not None:
-                    current.append(metrics.InteractionFact(
-                        id=row[0], at=_aware(row[1]), kind=row[2], actor=row[3], acting_for=row[4],
-                        neighbourhood=row[5], group=row[6], thread=row[7],
-                    ))
-            rollup_rows_insert(ThreadServiceWeek, [{"council_id": council.pk, **row} for row in service_rows])
-            rollup_rows_insert(ThreadPersonWeek, [
-                {"council_id": council.pk, "thread_id": thread, "person_id": person, "week": week}
-                for thread, person, week in people_rows
-            ])
+            rows = cursor.fetchall()
+            start = 0
+            for end in range(1, len(rows) + 1):
+                if end < len(rows) and rows[end][7] == rows[start][7]:
+                    continue
+                thread = rows[start:end]
+                start = end
+                # Most threads never see a service: pass over them as raw rows.
+                if not any(row[4] in services and row[2] in turn_kinds for row in thread):
+                    continue
+                turns = [
+                    metrics.InteractionFact(id=row[0], at=aware_instant(row[1]), kind=row[2], actor=row[3],
+                                            acting_for=row[4], neighbourhood=row[5], group=row[6], thread=row[7])
+                    for row in thread
+                ]
+                service_rows.extend(thread_service_rows([t for t in turns if t.kind in turn_kinds], services,
+                                                        week_of_instant))
+                people_rows.update(
+                    (t.thread, t.actor, week_of_instant(t.at)) for t in turns if t.acting_for not in services
+                )
+            rollup_rows_insert(ThreadServiceWeek, ("council_id", *THREAD_SERVICE_COLUMNS),
+                               [(council.pk, *(row[c] for c in THREAD_SERVICE_COLUMNS)) for row in service_rows])
+            rollup_rows_insert(ThreadPersonWeek, ("council_id", "thread_id", "person_id", "week"),
+                               [(council.pk, *row) for row in sorted(people_rows)])
 
 
 def _rebuild_addressed(council, services) -> None:
@@ -438,31 +469,42 @@ def _rebuild_addressed(council, services) -> None:
         )
 
 
-def rollup_rows_insert(model, rows: list[dict]) -> None:
-    """Insert rollup rows given as column → value, by the quickest way the database has."""
+def rollup_rows_insert(model, columns: tuple[str, ...], rows: list[tuple]) -> None:
+    """Insert rollup rows, tuples in the order of `columns`, by the quickest way the database has."""
     if not rows:
         return
-    columns = list(rows[0])
     table = model._meta.db_table
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             with cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
                 for row in rows:
-                    copy.write_row(tuple(row.values()))
-        else:
-            convert = [_sqlite_value(model._meta.get_field(c)) for c in columns]
-            cursor.cursor.executemany(
-                f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join(['?'] * len(columns))})",
-                [tuple(f(v) for f, v in zip(convert, row.values())) for row in rows],
-            )
+                    copy.write_row(row)
+            return
+        # SQLite takes dates and instants as text; only those columns need converting.
+        kinds = [model._meta.get_field(column).get_internal_type() for column in columns]
+        for index, kind in enumerate(kinds):
+            if kind in ("DateField", "DateTimeField"):
+                rows = _with_text_column(rows, index, _sqlite_text(kind))
+        cursor.cursor.executemany(
+            f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join(['?'] * len(columns))})", rows,
+        )
 
 
-def _sqlite_value(field):
-    if field.get_internal_type() == "DateTimeField":
-        return lambda v: v if v is None else connection.ops.adapt_datetimefield_value(v)
-    if field.get_internal_type() == "DateField":
-        return lambda v: v if v is None else v.isoformat()
-    return lambda v: v
+def _with_text_column(rows, index, to_text):
+    return [(*row[:index], to_text(row[index]), *row[index + 1:]) for row in rows]
+
+
+def _sqlite_text(kind):
+    if kind == "DateField":
+        # The same few weeks come back on every row: write each one out once.
+        texts = {}
+        return lambda day: day if day is None else texts.get(day) or texts.setdefault(day, day.isoformat())
+    return lambda at: at if at is None else sqlite_instant(at)
+
+
+def sqlite_instant(at: datetime) -> str:
+    """Return an instant as Django writes it for SQLite: naive UTC, a space between date and time."""
+    return at.astimezone(timezone.utc).replace(tzinfo=None).isoformat(" ")
 
 
 def _instant(at: datetime):
@@ -474,6 +516,6 @@ def _day(day: date):
     return connection.ops.adapt_datefield_value(day)
 
 
-def _aware(at) -> datetime:
-    # Raw SQLite rows carry naive UTC datetimes; PostgreSQL's carry their zone.
+def aware_instant(at) -> datetime:
+    """Return an instant from a raw row with its zone: SQLite's come naive, in UTC; PostgreSQL's carry theirs."""
     return at if at.tzinfo is not None else at.replace(tzinfo=timezone.utc)
