@@ -81,6 +81,8 @@ def test_an_administrator_sets_up_an_authenticator_app_to_reach_the_admin(browsi
     secret = page.get_by_label(re.compile("Authenticator secret", re.I)).input_value()
     page.get_by_label(re.compile("Authenticator code", re.I)).fill(code_for(secret))
     page.get_by_role("button", name=re.compile("Activate", re.I)).click()
+    # Wait for the answer before going on: a new navigation would cancel the form's.
+    expect(page).not_to_have_url(re.compile(r"/accounts/2fa/totp/activate/"))
     audit.check(page, "after setting up: recovery codes")
     audit.visit(page, "/accounts/2fa/", label="second factor overview")
     audit.visit(page, "/accounts/2fa/recovery-codes/", label="recovery codes")
@@ -94,6 +96,7 @@ def test_an_administrator_sets_up_an_authenticator_app_to_reach_the_admin(browsi
     audit.check(other, "sign in: the code from the app")
     other.get_by_label(re.compile("Code", re.I)).fill(code_for(secret))
     other.get_by_role("button", name=re.compile("Sign in", re.I)).click()
+    expect(other).not_to_have_url(re.compile(r"/accounts/2fa/authenticate/"))
     other.goto("/admin/")
     expect(other).to_have_url(re.compile(r"/admin/$"))
     audit.assert_clean()
