@@ -179,6 +179,7 @@ def bench_database(database, args, results_dir):
         add("post_20", base + pages["post_20"], plan["reader_cookie"])
         add("post_1000", base + pages["post_1000"], plan["reader_cookie"])
         add("organisation", base + pages["organisation"], plan["reader_cookie"])
+        add("project", base + pages["project"], plan["reader_cookie"])
         try:
             urllib.request.urlopen(urllib.request.Request(
                 base + pages["dashboard"], headers={"Cookie": plan["admin_cookie"], "X-Forwarded-Proto": "https"}))
@@ -234,7 +235,7 @@ def check_targets(all_results, weights):
         checks.append((f"{database}: feed page weight < 60 KB", weights[database] < 60_000,
                        f"{weights[database] / 1000:.1f} KB"))
     if {"sqlite", "postgres"} <= {m["database"] for m in all_results}:
-        for name in ("feed", "feed_anonymous", "post_20", "post_1000", "organisation", "dashboard"):
+        for name in ("feed", "feed_anonymous", "post_20", "post_1000", "organisation", "project", "dashboard"):
             if ("postgres", name) in by and ("sqlite", name) in by:
                 ratio = by[("postgres", name)]["rps"] / by[("sqlite", name)]["rps"]
                 checks.append((f"{name}: PostgreSQL >= 50 % of SQLite", ratio >= 0.5, f"{ratio:.0%}"))

@@ -1,7 +1,22 @@
+import hashlib
+from pathlib import Path
+
 import pytest
 
 from villagehall.core.tenancy import council_scope
 from tests.factories import CouncilFactory, NeighbourhoodFactory
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
+    """Give each checkout its own PostgreSQL test database, so two checkouts can test at once."""
+    from django.conf import settings
+
+    database = settings.DATABASES["default"]
+    if database["ENGINE"] == "django.db.backends.postgresql":
+        checkout = hashlib.sha256(str(Path(__file__).resolve().parent).encode()).hexdigest()[:8]
+        test = database.setdefault("TEST", {})
+        test["NAME"] = f"{test.get('NAME') or 'test_' + database['NAME']}_{checkout}"
 
 
 @pytest.fixture(autouse=True)

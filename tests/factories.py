@@ -54,6 +54,15 @@ class PersonFactory(factory.django.DjangoModelFactory):
         if create:
             obj.save()
 
+    @factory.post_generation
+    def email_verified(obj, create, extracted, **kwargs):
+        """Keep the person's address as allauth does: confirmed, as most people's are, unless
+        the test says `email_verified=False` (joined, but has not followed the link yet)."""
+        if create:
+            from allauth.account.models import EmailAddress
+
+            EmailAddress.objects.create(user=obj, email=obj.email, verified=extracted is not False, primary=True)
+
 
 class OrganisationFactory(CouncilOwnedFactory):
     class Meta:

@@ -203,6 +203,19 @@ def test_demo_accounts_can_sign_in(council, client):
     assert Post.objects.filter(author=officer, acting_for__name="Parks and Open Spaces").exists()
     organiser = Person.objects.get(email=demo_account("organiser").email)
     assert Membership.objects.filter(person=organiser, organisation__kind="community_group", role="admin").exists()
+    # Their addresses are confirmed, so each can post, reply, react and start a project straight away.
+    for account in DEMO_ACCOUNTS:
+        person = Person.objects.get(email=account.email)
+        assert all(person.has_perm(perm) for perm in (
+            "conversation.post_create", "conversation.react", "moderation.report", "projects.project_create",
+        )), account.role
+    assert officer.has_perm("responses.respond")
+    client.force_login(Person.objects.get(email=demo_account("resident").email))
+    response = client.post(f"/{council.slug}/posts/new/", {
+        "kind": "question", "title": "Anyone for the litter pick?", "body": "Saturday morning.",
+        "neighbourhood": Neighbourhood.objects.order_by("pk").first().pk,
+    })
+    assert response.status_code == 302, response.content.decode()[-1500:]
     # Everyone else is made up and cannot sign in.
     assert not Person.objects.filter(memberships__council=council).exclude(
         email__in=[account.email for account in DEMO_ACCOUNTS]

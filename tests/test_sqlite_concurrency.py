@@ -15,11 +15,13 @@ import django; django.setup()
 from villagehall.places.models import Council, Neighbourhood
 from villagehall.people.models import Person
 from villagehall.core.tenancy import council_scope
+from allauth.account.models import EmailAddress
 council = Council.objects.create(slug="busy", name="Busy")
 with council_scope(council):
     Neighbourhood.objects.create(slug="centre", name="Centre")
 for n in range(4):
-    Person.objects.create_user(email=f"writer{n}@example.org", password=None, display_name=f"Writer {n}")
+    writer = Person.objects.create_user(email=f"writer{n}@example.org", password=None, display_name=f"Writer {n}")
+    EmailAddress.objects.create(user=writer, email=writer.email, verified=True, primary=True)
 """
 
 WRITER = """

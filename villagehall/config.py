@@ -125,6 +125,12 @@ SETTINGS = {
             "How many days a deleted account's display name is held back so nobody can take it on.",
         ),
         EnvSetting(
+            "VILLAGEHALL_GUEST_COMMENT_HOURS",
+            "48",
+            "How many hours a guest has to open the emailed link that publishes their comment; "
+            "comments not confirmed by then are deleted, with the name and address given.",
+        ),
+        EnvSetting(
             "VILLAGEHALL_WORKERS",
             "2",
             "Server processes started by `villagehall serve` (one per core is a good start).",

@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "villagehall.places",
     "villagehall.people",
     "villagehall.privacy",
+    "villagehall.guests",
     "villagehall.conversation",
     "villagehall.projects",
     "villagehall.offers",
@@ -70,7 +71,11 @@ MIDDLEWARE = [
     "villagehall.people.second_factor.SecondFactorMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "villagehall.core.tenancy.CouncilMiddleware",
+    # Fills in each page's personal parts (name, follows, reactions, CSRF token) as it leaves,
+    # so the caches below keep pages that are the same for everyone.
+    "villagehall.core.personal.PersonalPartsMiddleware",
     "villagehall.core.page_cache.AnonymousPageCacheMiddleware",
+    "villagehall.core.page_cache.SignedInPageCacheMiddleware",
 ]
 
 ROOT_URLCONF = "villagehall.urls"
@@ -88,6 +93,8 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "villagehall.core.tenancy.current_council_context",
+                # After Django's own: {% csrf_token %} writes a placeholder, filled in per person.
+                "villagehall.core.personal.csrf_context",
             ],
         },
     },
@@ -141,12 +148,17 @@ if env("REDIS_URL"):
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Sessions are read on every signed-in request: from the shared cache when there is one,
+# otherwise from the database with one prepared statement (villagehall.core.sessions).
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db" if env("REDIS_URL") else "villagehall.core.sessions"
 
 AUTH_USER_MODEL = "people.Person"
 AUTHENTICATION_BACKENDS = [
-    "rules.permissions.ObjectPermissionBackend",
-    "django.contrib.auth.backends.ModelBackend",
-    "allauth.account.auth_backends.AuthenticationBackend",
+    # Permissions declared as named rules (each app's rules.py) are answered by the rule alone.
+    "villagehall.core.permissions.NamedRulesBackend",
+    # Django's and allauth's backends, reading the signed-in person with a prepared statement.
+    "villagehall.people.authentication.UsernameBackend",
+    "villagehall.people.authentication.EmailBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -194,7 +206,7 @@ MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
 MFA_TOTP_ISSUER = "Village Hall"
 MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = not PRODUCTION
 SECOND_FACTOR_REQUIRED_FOR_ROLES = env_flag("VILLAGEHALL_REQUIRE_SECOND_FACTOR") if env("VILLAGEHALL_REQUIRE_SECOND_FACTOR") else PRODUCTION
-SECOND_FACTOR_REQUIRED_VIEW_MODULES = ["django.contrib.admin", "villagehall.moderation"]
+SECOND_FACTOR_REQUIRED_VIEW_MODULES = ["django.contrib.admin", "villagehall.moderation", "villagehall.guests.setting_views"]
 
 # Sign-in through OpenID Connect providers: a council's own for its officers, a common one
 # for residents (docs/accounts.md). Tokens are not kept: sign-in is all they are for.
@@ -226,6 +238,9 @@ TASKS = {
 # account's name is held back from anyone else.
 DATA_EXPORT_LINK_HOURS = int(env("VILLAGEHALL_EXPORT_LINK_HOURS"))
 RETIRED_NAME_DAYS = int(env("VILLAGEHALL_RETIRED_NAME_DAYS"))
+# Guest comments (docs/moderation.md): how long the emailed link works before the
+# unconfirmed comment, with the name and address given, is deleted.
+GUEST_COMMENT_HOURS = int(env("VILLAGEHALL_GUEST_COMMENT_HOURS"))
 
 if env("EMAIL_HOST") or PRODUCTION:
     MAILERS = {
@@ -330,4 +345,10 @@ RATE_LIMITS = {
     "comment": (60, 60 * 60),
     "reaction": (200, 60 * 60),
     "report": (20, 24 * 60 * 60),
+    # Comments from guests (people without an account): per email address, and per network
+    # address, which a library or community centre's public computers share.
+    "guest_comment_email": (5, 60 * 60),
+    "guest_comment_ip": (30, 60 * 60),
 }
+# The most comments from guests waiting for their links at one email address at a time.
+TRUST_GUEST_COMMENTS_WAITING_PER_EMAIL = 3

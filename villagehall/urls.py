@@ -20,16 +20,35 @@
     /<council>/responses/…              official responses on posts, and notices of them
     /<council>/moderation/…             reports, the moderation queue, the policy, the audit log
     /<council>/notifications/           a person's notifications
+    /<council>/guests/…                 comments from guests (no account), and the emailed link that publishes one
 """
 
+import re
+
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, register_converter
+from django.urls.converters import SlugConverter
 
 from villagehall.conversation import views as conversation
 from villagehall.core import views as core
 from villagehall.people import views as people
+from villagehall.places.models import RESERVED_SLUGS
+
+
+class NeighbourhoodSlugConverter(SlugConverter):
+    """A neighbourhood's slug: any slug but the words Village Hall's own addresses use.
+
+    So the busiest page under /<council>/, a neighbourhood's feed, is matched first rather
+    than after every other address has been tried.
+    """
+
+    regex = f"(?!(?:{'|'.join(sorted(map(re.escape, RESERVED_SLUGS)))})/)" + SlugConverter.regex
+
+
+register_converter(NeighbourhoodSlugConverter, "neighbourhood")
 
 council_patterns = [
+    path("<neighbourhood:neighbourhood_slug>/", conversation.neighbourhood_feed, name="neighbourhood_feed"),
     path("", conversation.council_home, name="council_home"),
     path("following/", conversation.following_page, name="following"),
     path("follow/", conversation.follow_toggle, name="follow"),
@@ -49,8 +68,11 @@ council_patterns = [
     path("responses/", include("villagehall.responses.urls")),
     path("moderation/", include("villagehall.moderation.urls")),
     path("notifications/", include("villagehall.notifications.urls")),
-    path("<slug:neighbourhood_slug>/", conversation.neighbourhood_feed, name="neighbourhood_feed"),
+    path("guests/", include("villagehall.guests.urls")),
 ]
+
+# A refusal that only waits for a confirmed email address links to sending it again.
+handler403 = people.permission_denied
 
 urlpatterns = [
     path("", core.council_list, name="council_list"),

@@ -10,6 +10,7 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
 import pytest
+from allauth.account.models import EmailAddress
 from allauth.socialaccount.providers.oauth2.client import OAuth2Client
 from allauth.socialaccount.providers.openid_connect.views import OpenIDConnectOAuth2Adapter
 from django.core.exceptions import ImproperlyConfigured
@@ -18,6 +19,7 @@ from tests.factories import OrganisationFactory, PersonFactory
 from villagehall.people import services
 from villagehall.people.identity_providers import openid_connect_apps
 from villagehall.core.models import AuditEntry
+from villagehall.core.tenancy import council_scope
 from villagehall.people.models import Membership, Person
 
 ROOT = Path(__file__).resolve().parent.parent.parent
@@ -154,3 +156,38 @@ def test_a_residents_provider_address_is_not_taken_as_verified_for_badges(client
     sign_in_through(client, "residents")
     eve = Person.objects.get(email="eve@brackenford.gov.uk")
     assert not Membership.dangerously_unscoped.filter(person=eve).exists()
+
+
+@pytest.mark.parametrize("claim, confirmed", [(True, True), (False, False)])
+def test_an_address_the_provider_vouches_for_counts_as_confirmed_for_posting(
+    client, council, providers, provider_answers, claim, confirmed,
+):
+    provider_answers.update(sub="resident-2", email="ria@example.org", name="Ria", email_verified=claim)
+    sign_in_through(client, "residents")
+    ria = Person.objects.get(email="ria@example.org")
+    assert EmailAddress.objects.get(user=ria).verified is confirmed
+    with council_scope(council):
+        assert ria.has_perm("conversation.post_create") is confirmed
+        assert ria.has_perm("projects.project_create") is confirmed
+
+
+def test_the_councils_provider_vouches_for_its_own_domain(client, council, providers, provider_answers):
+    # No email_verified claim: the provider is trusted for brackenford.gov.uk by its setting.
+    provider_answers.update(sub="entra-object-id-2", email="pat@brackenford.gov.uk", name="Pat Parks")
+    sign_in_through(client, "brackenford")
+    pat = Person.objects.get(email="pat@brackenford.gov.uk")
+    with council_scope(council):
+        assert pat.has_perm("conversation.post_create")
+
+
+def test_an_address_vouched_for_stays_confirmed_through_the_sign_up_form(client, council, providers, provider_answers):
+    # No name from the provider: the person is asked for one before the account is made.
+    provider_answers.update(sub="resident-3", email="sol@example.org", name="", email_verified=True)
+    response = sign_in_through(client, "residents")
+    assert response.status_code == 302 and "/signup/" in response["Location"]
+    response = client.post(response["Location"], {"email": "sol@example.org", "display_name": "Sol"})
+    assert response.status_code == 302, response.content.decode()[-2000:]
+    sol = Person.objects.get(email="sol@example.org")
+    assert EmailAddress.objects.get(user=sol).verified
+    with council_scope(council):
+        assert sol.has_perm("conversation.post_create")

@@ -4,7 +4,6 @@ app) before the admin and moderation pages; everyone else may, and nobody is loc
 import re
 
 import pytest
-from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import SECRET_SESSION_KEY, format_hotp_value, hotp_value, yield_hotp_counters_from_time
 from django.core.cache import cache
@@ -23,12 +22,6 @@ def code_for(secret):
     return format_hotp_value(hotp_value(secret, counter))
 
 
-def verified_person(**kwargs):
-    person = PersonFactory(**kwargs)
-    EmailAddress.objects.create(user=person, email=person.email, verified=True, primary=True)
-    return person
-
-
 @pytest.fixture
 def required(settings):
     settings.SECOND_FACTOR_REQUIRED_FOR_ROLES = True
@@ -36,7 +29,7 @@ def required(settings):
 
 @pytest.fixture
 def administrator(council):
-    person = verified_person(display_name="Ada Administrator")
+    person = PersonFactory(display_name="Ada Administrator")
     services.council_administrator_grant(person=person, council=council)
     return person
 
@@ -104,7 +97,7 @@ def test_the_last_second_factor_of_an_administrator_cannot_be_removed(client, re
 
 
 def test_moderators_too_and_only_on_their_pages(client, required, council, settings):
-    moderator = verified_person()
+    moderator = PersonFactory()
     services.council_role_grant(by=PersonFactory(is_superuser=True), person=moderator, council=council,
                                 role="moderator", reason="Trained.")
     # The moderation pages are matched by the module their views live in.
@@ -115,7 +108,7 @@ def test_moderators_too_and_only_on_their_pages(client, required, council, setti
 
 
 def test_residents_are_never_asked_but_may_set_one_up(client, required, council):
-    resident = verified_person()
+    resident = PersonFactory()
     sign_in(client, resident)
     assert client.get("/").status_code == 200
     set_up_totp(client)
@@ -129,7 +122,7 @@ def test_off_in_development_unless_asked_for(client, administrator):
 
 
 def test_security_page_lists_the_second_factor(client, council):
-    resident = verified_person()
+    resident = PersonFactory()
     client.force_login(resident)
     page = client.get("/accounts/2fa/").content.decode()
     assert re.search(r"authenticator app", page, re.IGNORECASE), page[:2000]
@@ -138,7 +131,7 @@ def test_security_page_lists_the_second_factor(client, council):
 @pytest.mark.django_db(transaction=True)
 def test_setting_up_a_second_factor_is_announced_by_email(client, smtp_inbox):
     # Committed for real, so the email goes while the request that caused it is still running.
-    resident = verified_person()
+    resident = PersonFactory()
     sign_in(client, resident)
     set_up_totp(client)
     recipients, message = smtp_inbox.only()

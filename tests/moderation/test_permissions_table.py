@@ -21,8 +21,12 @@ from villagehall.conversation import selectors as conversation_selectors
 from villagehall.conversation import services as conversation
 from villagehall.conversation.models import Post
 from villagehall.core.tenancy import council_scope
+from villagehall.guests import services as guests
 from villagehall.moderation import services as moderation
+from villagehall.offers import services as offers
 from villagehall.people.models import CouncilRole, Membership
+from villagehall.projects import services as projects
+from villagehall.responses import services as responses
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "permissions.md"
 
@@ -54,6 +58,7 @@ class World:
     secret_post: object
     someone: object
     earlier_action: object
+    project: object
 
 
 @pytest.fixture
@@ -69,12 +74,15 @@ def world(scoped, council, neighbourhood):
         moderator=first_moderator, kind="hide", reason="Spam",
         post=PostFactory(neighbourhood=neighbourhood, council=council, author=someone),
     )
-    return World(council, neighbourhood, group, parks, public_post, secret_post, someone, earlier_action)
+    project = projects.project_create(person=someone, name="Pond clean-up", purpose="", neighbourhood=neighbourhood)
+    return World(council, neighbourhood, group, parks, public_post, secret_post, someone, earlier_action, project)
 
 
 def person_in_role(role, world):
     if role == "anonymous":
         return AnonymousUser()
+    if role == "unconfirmed":
+        return PersonFactory(display_name="A newcomer", email_verified=False)
     person = PersonFactory(display_name=f"A {role}")
     if role in ("group member", "group admin"):
         MembershipFactory(organisation=world.group, person=person,
@@ -112,6 +120,14 @@ def refused(action) -> bool:
     return True
 
 
+def comment_as_guest(world, person):
+    world.council.guest_comments = True  # the council allows it; the row is about who may
+    return lambda: guests.guest_comment_submit(
+        requester=person, post=world.public_post, name="Sam Guest", email="sam@example.org", body="Yes",
+        base_url="http://testserver/",
+    )
+
+
 def write(world, person, **where):
     return lambda: conversation.post_create(author=person, kind="update", title="Hello", body="Hello", **where)
 
@@ -124,6 +140,7 @@ ACTIONS = {
     "write a post in a neighbourhood": lambda w, p: refused(write(w, p, neighbourhood=w.neighbourhood)),
     "write a post in a members-only space": lambda w, p: refused(write(w, p, organisation=w.group)),
     "reply to a post": lambda w, p: refused(lambda: conversation.comment_create(author=p, post=w.public_post, body="Yes")),
+    "reply to a post as a guest, where the council allows it": lambda w, p: refused(comment_as_guest(w, p)),
     "like or thank": lambda w, p: refused(lambda: conversation.reaction_toggle(person=p, post=w.public_post, kind="thanks")),
     "follow a neighbourhood": lambda w, p: refused(lambda: conversation.follow_toggle(person=p, target=w.neighbourhood)),
     "speak for the group (wear its badge)":
@@ -155,10 +172,20 @@ ACTIONS = {
         lambda w, p: page(p, "/testborough/moderation/policy/edit/", {"text": "Be kind."}),
     "read and download the audit log":
         lambda w, p: page(p, "/testborough/moderation/audit/") and page(p, "/testborough/moderation/audit.csv"),
+    "let guests comment in the council":
+        lambda w, p: refused(lambda: guests.council_guest_comments_set(person=p, allowed=True)),
+    # Projects, offers and official responses
+    "start a project": lambda w, p: refused(
+        lambda: projects.project_create(person=p, name="Bulb planting", purpose="", neighbourhood=w.neighbourhood)),
+    "join a project’s team": lambda w, p: refused(lambda: projects.project_join(person=p, project=w.project)),
+    "publish an offer as oneself":
+        lambda w, p: refused(lambda: offers.offer_create(person=p, kind="volunteers", title="A pair of hands", quantity=1)),
+    "give an official response": lambda w, p: refused(lambda: responses.response_give(
+        person=p, post=w.public_post, organisation=w.parks, status="answered", body="On it.")),
 }
 
 CELLS = read_tables()
-ROLES = ["anonymous", "resident", "group member", "group admin", "officer", "digital champion", "moderator",
+ROLES = ["anonymous", "unconfirmed", "resident", "group member", "group admin", "officer", "digital champion", "moderator",
          "council admin", "site admin"]
 
 

@@ -13,6 +13,7 @@ from datetime import datetime
 from unittest import mock
 from zoneinfo import ZoneInfo
 
+from allauth.account.models import EmailAddress
 from django.core.exceptions import ValidationError
 from django.db import connection
 
@@ -27,7 +28,9 @@ HOLD_SECONDS = 0.3
 
 
 def _person(email, name):
-    return Person.objects.create_user(email=email, password=None, display_name=name)
+    person = Person.objects.create_user(email=email, password=None, display_name=name)
+    EmailAddress.objects.create(user=person, email=email, verified=True, primary=True)
+    return person
 
 
 def build():

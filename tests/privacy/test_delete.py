@@ -5,6 +5,7 @@ from datetime import timedelta
 
 import pytest
 from allauth.account.models import EmailAddress
+from django.db.models import F
 from django.utils import timezone
 
 from tests.factories import MembershipFactory, OrganisationFactory, PersonFactory
@@ -24,7 +25,6 @@ PASSWORD = "correct horse battery staple"
 def town(council, neighbourhood):
     rita = PersonFactory(email="rita@example.org", display_name="Rita Resident")
     nina = PersonFactory(display_name="Nina Neighbour")
-    EmailAddress.objects.create(user=rita, email=rita.email, verified=True, primary=True)
     with council_scope(council):
         alone = conversation.post_create(author=rita, kind="update", title="Lost cat", body="Grey.", neighbourhood=neighbourhood)
         answered = conversation.post_create(author=rita, kind="question", title="Bin day?", body="When?", neighbourhood=neighbourhood)
@@ -132,3 +132,19 @@ def test_only_a_hash_of_the_name_is_kept(client, town):
     delete(client, town["rita"], "rita@example.org")
     retired = RetiredName.objects.get()
     assert "rita" not in retired.name_hash.lower() and len(retired.name_hash) == 64
+
+
+def test_deleting_leaves_the_count_of_a_post_alone_for_a_reply_that_never_appeared(client, council, town):
+    rita, ninas = town["rita"], town["ninas"]
+    with council_scope(council):
+        held = conversation.comment_create(author=rita, post=ninas, body="Held back.")
+        # As if a moderator had held it as it was written: held replies are not counted.
+        Comment.dangerously_unscoped.filter(pk=held.pk).update(state="held")
+        Post.dangerously_unscoped.filter(pk=ninas.pk).update(comment_count=F("comment_count") - 1)
+    count_before = Post.dangerously_unscoped.get(pk=ninas.pk).comment_count
+
+    delete(client, rita, "rita@example.org")
+
+    assert not Comment.dangerously_unscoped.filter(pk=held.pk).exists()
+    # Rita's published "Me!" goes and is counted off; the held reply was never counted.
+    assert Post.dangerously_unscoped.get(pk=ninas.pk).comment_count == count_before - 1

@@ -53,7 +53,8 @@ def test_the_export_holds_what_they_gave_and_what_is_about_them(client, rita, sm
     assert response["Content-Disposition"].startswith("attachment;")
     data = json.loads(response.content)
     assert data["profile"]["display_name"] == "Rita Resident" and data["profile"]["about"] == "Allotment at Elm Road."
-    assert data["sign_in"]["email_addresses"] == [] and data["sign_in"]["second_factors"] == []
+    assert data["sign_in"]["email_addresses"] == [{"email": "rita@example.org", "verified": True, "main": True}]
+    assert data["sign_in"]["second_factors"] == []
     assert [p["title"] for p in data["posts"]] == ["Who mows the green?"]
     assert [c["body"] for c in data["comments"]] == ["Thanks all."]
     assert [(r["kind"], r["post_title"]) for r in data["reactions"]] == [("Thanks", "Fete on Saturday")]

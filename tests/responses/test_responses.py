@@ -10,7 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from tests.factories import PersonFactory
+from tests.factories import MembershipFactory, PersonFactory
 from villagehall.analytics.models import Interaction
 from villagehall.conversation import services as conversation
 from villagehall.responses import services
@@ -143,3 +143,52 @@ def test_the_post_page_stays_at_a_fixed_number_of_queries_with_more_history(clie
         assert client.get(question.get_absolute_url()).status_code == 200
     assert len(few) == len(many)
     assert ResponseUpdate.objects.count() == 12
+
+
+@pytest.fixture
+def members_post(town):
+    """A post in the Gardeners' members-only space; Olu, a Parks officer, is also a Gardener."""
+    conversation.organisation_visibility_set(person=town.admin, organisation=town.gardeners, members_only=True)
+    town.gardeners.refresh_from_db()
+    MembershipFactory(organisation=town.gardeners, person=town.olu)
+    return conversation.post_create(author=town.rita, kind="question", title="Shed keys for members",
+                                    body="Who has them?", organisation=town.gardeners)
+
+
+def test_a_member_who_is_an_officer_opens_the_response_page_of_a_members_only_post(client, town, members_post):
+    client.force_login(town.olu)
+    url = f"/testborough/responses/posts/{members_post.pk}/"
+    assert client.get(url).status_code == 200
+    response = client.post(url, {"organisation": town.parks.pk, "status": "answered", "body": "Parks has a spare."})
+    assert response.status_code == 302
+    assert OfficialResponse.objects.get(post=members_post).status == "answered"
+
+
+def main_of(response) -> str:
+    page = response.content.decode()
+    return page[page.index("<main"):page.index("</main>")]
+
+
+def test_outsiders_get_the_same_not_found_as_for_a_missing_post(client, town, members_post):
+    missing = f"/testborough/responses/posts/{members_post.pk + 1000}/"
+    secret = f"/testborough/responses/posts/{members_post.pk}/"
+    for person in (None, town.pat, town.nina):
+        client.logout()
+        if person is not None:
+            client.force_login(person)
+        for method in (client.get, client.post):
+            hidden, absent = method(secret), method(missing)
+            assert hidden.status_code == absent.status_code == 404
+            assert main_of(hidden) == main_of(absent)
+    with pytest.raises(PermissionDenied):
+        services.response_give(person=town.pat, post=members_post, organisation=town.parks, status="answered",
+                               body="Guessing the number.")
+    assert not OfficialResponse.objects.exists()
+
+
+def test_a_services_page_does_not_name_its_answers_in_members_only_spaces(client, town, members_post, question):
+    services.response_give(person=town.olu, post=members_post, organisation=town.parks, status="answered", body="Yes.")
+    services.response_give(person=town.olu, post=question, organisation=town.parks, status="open", body="Looking.")
+    assert [r.post for r in response_record(organisation=town.parks).recent] == [question]
+    page = client.get("/testborough/org/parks/").content.decode()
+    assert "When will the gate be fixed?" in page and "Shed keys for members" not in page

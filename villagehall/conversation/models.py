@@ -3,8 +3,8 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.urls import reverse
 
+from villagehall.core.addresses import address
 from villagehall.core.tenancy import CouncilOwned
 
 
@@ -81,7 +81,7 @@ class Post(CouncilOwned):
         return self.title
 
     def get_absolute_url(self):
-        return reverse("post", kwargs={"council_slug": self.council_slug, "post_id": self.pk})
+        return address("post", council_slug=self.council_slug, post_id=self.pk)
 
 
 class PostLink(CouncilOwned):

@@ -4,6 +4,7 @@ import rules
 
 from villagehall.moderation.rules import is_blocked, is_council_administrator, is_moderator
 from villagehall.people.models import Membership, Organisation
+from villagehall.people.rules import has_verified_email
 
 
 @rules.predicate
@@ -34,8 +35,9 @@ def may_speak_for(person, organisation) -> bool:
     return Membership.objects.filter(person=person, organisation=organisation).exists()
 
 
-# A blocked person (moderation) reads like anyone else but does not take part.
-takes_part = rules.is_authenticated & ~is_blocked
+# Taking part waits until the person has confirmed an email address; a blocked person
+# (moderation) reads like anyone else but does not take part.
+takes_part = rules.is_authenticated & has_verified_email & ~is_blocked
 
 rules.add_perm("conversation.post_create", takes_part)
 rules.add_perm("conversation.comment_create", takes_part & comments_open)

@@ -7,7 +7,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count, F, Q, Window
 from django.db.models.functions import RowNumber
 
-from villagehall.conversation.models import Comment, Follow, Post, PostLink, Reaction, State
+from villagehall.conversation.models import Comment, Follow, Post, PostLink, State
 from villagehall.moderation.selectors import person_is_moderator
 from villagehall.people.models import Membership
 
@@ -31,16 +31,6 @@ class Reader:
 
 
 PUBLIC = Reader()
-
-
-def reader_for(*, person) -> Reader:
-    """Return what the person may read in lists in the current council (everyone public; members their spaces)."""
-    if person is None or not person.is_authenticated:
-        return PUBLIC
-    spaces = Membership.objects.filter(person=person, organisation__members_only=True).values_list(
-        "organisation_id", flat=True
-    )
-    return Reader(frozenset(spaces))
 
 
 def _readable(reader: Reader) -> Q:
@@ -213,19 +203,14 @@ def comment_thread(*, post, root_id, person=None) -> CommentNode:
     return _build_tree([root], replies)[0]
 
 
-def reactions_given(*, person, post, comment_ids=()) -> set[tuple]:
-    """Return the person's reactions to a post and the given comments on it, as (post_id, comment_id, kind)."""
-    if not person.is_authenticated:
-        return set()
-    reactions = Reaction.objects.filter(person=person, post=post).filter(
-        Q(comment__isnull=True) | Q(comment_id__in=list(comment_ids))
+def has_held_comments(*, post, person) -> bool:
+    """Return True if the person has replies on the post waiting for a moderator, which only they see there."""
+    # Among the council's replies that are not published (a small partial index), not the post's
+    # own replies, which on a busy post are many.
+    return person.is_authenticated and (
+        Comment.objects.exclude(state=State.PUBLISHED)
+        .filter(state=State.HELD, post=post, author=person).exists()
     )
-    return set(reactions.values_list("post_id", "comment_id", "kind"))
-
-
-def is_following(*, follower, **target) -> bool:
-    """Return True if `follower` follows the target (neighbourhood=…, organisation=…, post=… or person=…)."""
-    return follower.is_authenticated and Follow.objects.filter(follower=follower, **target).exists()
 
 
 def see_also(*, post, reader=PUBLIC) -> list[Post]:
@@ -280,14 +265,3 @@ def memberships_shown(*, person, reader=PUBLIC):
     if reader.spaces:
         shown |= Q(organisation_id__in=sorted(reader.spaces))
     return Membership.objects.filter(shown, person=person).select_related("organisation")
-
-
-def space_closed_to(*, organisation, person) -> bool:
-    """Return True if the organisation's space is members-only and the person is neither a member nor a moderator."""
-    if not organisation.members_only:
-        return False
-    if person is None or not person.is_authenticated:
-        return True
-    if Membership.objects.filter(person=person, organisation=organisation).exists():
-        return False
-    return not person_is_moderator(person=person)

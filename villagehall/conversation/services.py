@@ -17,6 +17,7 @@ from villagehall.core.text import render_markdown
 from villagehall.moderation.models import Standing
 from villagehall.moderation.selectors import standing_of
 from villagehall.moderation.trust import contribution_check
+from villagehall.people.rules import email_confirmation_check
 
 BLOCKED = (
     "A moderator has stopped you taking part in this council for now, so this was not added. "
@@ -33,7 +34,7 @@ def _thread_of(post):
     return Interaction.objects.filter(post=post, kind=Interaction.Kind.POST).first()
 
 
-def _refuse_unless_taking_part(person, perm, *args, signed_out="Sign in to post."):
+def _refuse_unless_taking_part(person, perm, *args, signed_out="Sign in to post.", doing="post"):
     if person.has_perm(perm, *args):
         return
     if not person.is_authenticated:
@@ -41,6 +42,7 @@ def _refuse_unless_taking_part(person, perm, *args, signed_out="Sign in to post.
     standing = standing_of(person=person)
     if standing is not None and standing.level == Standing.Level.BLOCKED:
         raise PermissionDenied(BLOCKED)
+    email_confirmation_check(person, to=doing)
     raise PermissionDenied(signed_out)
 
 
@@ -111,7 +113,7 @@ def comment_create(*, author, post, body, parent=None, acting_for=None, at=None)
     post = Post.objects.select_for_update().get(pk=post.pk)
     if post.comments_closed:
         raise PermissionDenied("Comments are closed on this post.")
-    _refuse_unless_taking_part(author, "conversation.comment_create", post, signed_out="Sign in to reply.")
+    _refuse_unless_taking_part(author, "conversation.comment_create", post, signed_out="Sign in to reply.", doing="reply")
     if post.state != State.PUBLISHED or not post_visible_to(post=post, person=author):
         raise PermissionDenied("This post is not open for replies.")
     _check_speaking_for(author, acting_for)
@@ -144,7 +146,7 @@ def _count_field(kind):
 @transaction.atomic
 def reaction_toggle(*, person, post, kind, comment=None, at=None) -> bool:
     """Add the person's reaction, or take it back if they already gave it. Return True if added."""
-    _refuse_unless_taking_part(person, "conversation.react", signed_out="Sign in to react.")
+    _refuse_unless_taking_part(person, "conversation.react", signed_out="Sign in to react.", doing="like or thank")
     if kind not in Reaction.Kind.values:
         raise ValidationError("Unknown reaction.")
     if comment is not None and comment.post_id != post.pk:
@@ -226,7 +228,7 @@ def follow_toggle(*, person, target) -> bool:
 
 
 # Counted in a post's comment_count: what readers see, as a reply or as "hidden by a moderator".
-_COUNTED = {State.PUBLISHED, State.HIDDEN}
+COUNTED_STATES = frozenset({State.PUBLISHED, State.HIDDEN})
 
 
 @transaction.atomic
@@ -266,7 +268,7 @@ def comment_moderated_change(*, moderator, comment, state=None, body=None, note=
     if note is not None:
         comment.moderator_note = note
     comment.save(update_fields=["state", "body", "body_html", "moderator_note"])
-    change = (comment.state in _COUNTED) - (was in _COUNTED)
+    change = (comment.state in COUNTED_STATES) - (was in COUNTED_STATES)
     if change:
         Post.objects.filter(pk=post.pk).update(comment_count=F("comment_count") + change)
     if was == State.HELD and comment.state == State.PUBLISHED:

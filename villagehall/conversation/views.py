@@ -11,10 +11,13 @@ from django.views.decorators.http import require_GET, require_POST
 from villagehall.conversation import selectors, services
 from villagehall.conversation.forms import CommentForm, PostForm
 from villagehall.conversation.models import Comment, Post, Reaction, State
+from villagehall.core.page_cache import shared_page
+from villagehall.guests.forms import GuestCommentForm
 from villagehall.moderation.rate_limits import RateLimited, rate_limit_take
 from villagehall.moderation.selectors import profile_shown_to
 from villagehall.people.models import Organisation, Person
 from villagehall.people.selectors import council_services, organisations_person_can_speak_for
+from villagehall.people.views import refusal_message
 from villagehall.places.models import Neighbourhood
 
 
@@ -31,6 +34,14 @@ def _page_number(request, name="page") -> int:
         return 1
 
 
+def _reader(request) -> selectors.Reader:
+    """Return what the person may read in lists in this council (everyone public posts; members their
+    members-only spaces), from the summary every page reads of them anyway (core.personal)."""
+    if not request.user.is_authenticated:
+        return selectors.PUBLIC
+    return selectors.Reader(request.personal.summary.spaces)
+
+
 def _lazy_feed(**criteria):
     """Return a page of posts that is only read if the page's cached list is missing."""
     return SimpleLazyObject(lambda: selectors.post_feed(**criteria))
@@ -44,15 +55,17 @@ def access_post(post_id, person=None) -> Post:
         raise Http404("There is no such post here.")
 
 
+@shared_page
 @require_GET
 def council_home(request, council_slug):
     return render(request, "conversation/council_home.html", {
         "neighbourhoods": Neighbourhood.objects.all(),
         "organisations": Organisation.objects.select_related(None).order_by("kind", "name"),
-        "recent_posts": selectors.council_recent_posts(limit=10, reader=selectors.reader_for(person=request.user)),
+        "recent_posts": selectors.council_recent_posts(limit=10, reader=_reader(request)),
     })
 
 
+@shared_page
 @require_GET
 def neighbourhood_feed(request, council_slug, neighbourhood_slug):
     neighbourhood = get_object_or_404(Neighbourhood, slug=neighbourhood_slug)
@@ -60,7 +73,7 @@ def neighbourhood_feed(request, council_slug, neighbourhood_slug):
     if kind and kind not in Post.Kind.values:
         kind = ""
     number = _page_number(request)
-    reader = selectors.reader_for(person=request.user)
+    reader = _reader(request)
     page = _lazy_feed(neighbourhood=neighbourhood, kind=kind, page=number, reader=reader)
     return render(request, "conversation/neighbourhood_feed.html", {
         "neighbourhood": neighbourhood,
@@ -68,31 +81,52 @@ def neighbourhood_feed(request, council_slug, neighbourhood_slug):
         "list_key": f"n{neighbourhood.pk}:{kind}:{number}:{reader.cache_key}",
         "kind": kind,
         "kinds": Post.Kind.choices,
-        "following": selectors.is_following(follower=request.user, neighbourhood=neighbourhood),
         "follow_target": ("neighbourhood", neighbourhood.pk),
     })
 
 
+@shared_page
 @require_GET
 def organisation_page(request, council_slug, organisation_slug):
     organisation = get_object_or_404(Organisation.objects.select_related("neighbourhood"), slug=organisation_slug)
     number = _page_number(request)
-    reader = selectors.reader_for(person=request.user)
+    reader = _reader(request)
     page = _lazy_feed(organisation=organisation, page=number, reader=reader)
     members = organisation.memberships.select_related("person").order_by("person__display_name")
     return render(request, "conversation/organisation.html", {
         "organisation": organisation,
-        "closed": selectors.space_closed_to(organisation=organisation, person=request.user),
-        "may_set_visibility": request.user.has_perm("conversation.organisation_set_visibility", organisation),
+        # A members-only space is closed to all but its members and the moderators: read from
+        # what the page is kept by (the reader's spaces and whether they moderate).
+        "closed": organisation.members_only and organisation.pk not in reader.spaces
+        and not request.personal.summary.moderating,
         "page": page,
         "list_key": f"o{organisation.pk}:{number}:{reader.cache_key}",
         "members": members,
-        "following": selectors.is_following(follower=request.user, organisation=organisation),
         "follow_target": ("organisation", organisation.pk),
     })
 
 
-def _post_page(request, post, *, comment_form=None, status=200):
+def post_page_render(request, post, *, guest_form=None, status=200):
+    """Render a post's page; with a guest's comment form, it shows what they typed and why it was refused."""
+    return _post_page(request, post, guest_form=guest_form, status=status)
+
+
+def _comments_key(request, post, part) -> str:
+    """Return the part of the key of a post's kept comments that says who they are kept for.
+
+    Everyone signed in sees the same comments (reactions, their own replies and moderating
+    are filled in per person), apart from their own replies still waiting for a moderator:
+    someone with those gets comments of their own.
+    """
+    person = request.user
+    if not person.is_authenticated:
+        return f"{part}:anonymous"
+    if selectors.has_held_comments(post=post, person=person):
+        return f"{part}:person{person.pk}"
+    return f"{part}:signed-in"
+
+
+def _post_page(request, post, *, comment_form=None, guest_form=None, status=200):
     thread_id = request.GET.get("thread", "")
     if thread_id.isdigit():
         try:
@@ -100,27 +134,36 @@ def _post_page(request, post, *, comment_form=None, status=200):
         except Comment.DoesNotExist:
             raise Http404("There is no such comment on this post.")
         comments = selectors.CommentPage(nodes=[node], shown=1, total_top_level=1, next_page=None)
+        part = f"thread{thread_id}"
     else:
-        comments = selectors.comment_tree_page(post=post, page=_page_number(request, "comments"), person=request.user)
+        number = _page_number(request, "comments")
+        # Read only if the page's kept comments are missing.
+        comments = SimpleLazyObject(
+            lambda: selectors.comment_tree_page(post=post, page=number, person=request.user)
+        )
+        part = f"pages{number}"
     organisations = organisations_person_can_speak_for(person=request.user)
     replying_to = None
-    reply_to = request.GET.get("reply_to") or (comment_form.data.get("parent") if comment_form else None)
+    sent_form = comment_form or guest_form
+    reply_to = request.GET.get("reply_to") or (sent_form.data.get("parent") if sent_form else None)
     if reply_to and str(reply_to).isdigit():
         replying_to = Comment.objects.select_related("author").filter(pk=reply_to, post=post, state=State.PUBLISHED).first()
     return render(request, "conversation/post.html", {
         "replying_to": replying_to,
         "post": post,
         "comments": comments,
+        "comments_key": _comments_key(request, post, part),
         "comment_form": comment_form or CommentForm(organisations=organisations),
+        # Someone signed out, where the council takes comments from guests ("Fill in your details").
+        "guests_welcome": request.user.has_perm("guests.comment", post),
+        "guest_form": guest_form or GuestCommentForm(),
         "speaking_for": organisations,
-        "reacted": selectors.reactions_given(person=request.user, post=post, comment_ids=comments.comment_ids()),
-        "see_also": selectors.see_also(post=post, reader=selectors.reader_for(person=request.user)),
+        "see_also": selectors.see_also(post=post, reader=_reader(request)),
         "single_thread": thread_id.isdigit(),
-        "following": selectors.is_following(follower=request.user, post=post),
         "follow_target": ("post", post.pk),
         "may_close": request.user.has_perm("conversation.post_close_comments", post),
         "may_link": request.user.has_perm("conversation.post_link", post),
-        "moderating": request.user.has_perm("moderation.moderate"),
+        "moderating": request.personal.summary.moderating,
     }, status=status)
 
 
@@ -128,13 +171,12 @@ def _post_page(request, post, *, comment_form=None, status=200):
 def post_page(request, council_slug, post_id):
     post = access_post(post_id, request.user)
     if request.htmx and request.GET.get("comments"):
-        comments = selectors.comment_tree_page(
-            post=post, page=_page_number(request, "comments"), cumulative=False, person=request.user,
+        number = _page_number(request, "comments")
+        comments = SimpleLazyObject(
+            lambda: selectors.comment_tree_page(post=post, page=number, cumulative=False, person=request.user)
         )
         return render(request, "conversation/_comment_page.html", {
-            "post": post, "comments": comments,
-            "reacted": selectors.reactions_given(person=request.user, post=post, comment_ids=comments.comment_ids()),
-            "moderating": request.user.has_perm("moderation.moderate"),
+            "post": post, "comments": comments, "comments_key": _comments_key(request, post, f"page{number}"),
         })
     return _post_page(request, post)
 
@@ -170,7 +212,7 @@ def post_new(request, council_slug):
                 addressed_to=form.cleaned_data["addressed_to"],
             )
         except (PermissionDenied, ValidationError) as error:
-            form.add_error(None, error.messages[0] if isinstance(error, ValidationError) else str(error))
+            form.add_error(None, refusal_message(error))
         else:
             if post.state == State.HELD:
                 messages.success(request, HELD_MESSAGE.format(what="post"))
@@ -204,14 +246,14 @@ def comment_create(request, council_slug, post_id):
                 acting_for=form.organisation_spoken_for(),
             )
         except (PermissionDenied, ValidationError) as error:
-            form.add_error(None, error.messages[0] if isinstance(error, ValidationError) else str(error))
+            form.add_error(None, refusal_message(error))
         else:
             if comment.state == State.HELD and not request.htmx:
                 messages.success(request, HELD_MESSAGE.format(what="reply"))
             if request.htmx:
                 comment = Comment.objects.select_related("author", "acting_for").get(pk=comment.pk)
                 response = render(request, "conversation/_comment.html", {
-                    "node": selectors.CommentNode(comment), "post": post, "reacted": set(),
+                    "node": selectors.CommentNode(comment), "post": post,
                 })
                 if parent is not None:
                     response["HX-Retarget"] = f"#replies-{parent.pk}"
@@ -245,17 +287,12 @@ def reaction_toggle(request, council_slug, post_id):
     except PermissionDenied as error:
         if request.htmx:
             return HttpResponse(str(error), status=429 if isinstance(error, RateLimited) else 403)
-        messages.error(request, str(error))
+        messages.error(request, refusal_message(error))
         return redirect(f"{post.get_absolute_url()}{f'#comment-{comment.pk}' if comment else ''}")
     target = comment or post
     target.refresh_from_db(fields=["like_count", "thanks_count"])
     if request.htmx:
-        return render(request, "conversation/_reactions.html", {
-            "post": post, "target": target, "comment": comment,
-            "reacted": selectors.reactions_given(
-                person=request.user, post=post, comment_ids=[comment.pk] if comment else []
-            ),
-        })
+        return render(request, "conversation/_reactions.html", {"post": post, "target": target, "comment": comment})
     anchor = f"#comment-{comment.pk}" if comment else ""
     return redirect(f"{post.get_absolute_url()}{anchor}")
 
@@ -314,7 +351,7 @@ def follow_toggle(request, council_slug):
         return HttpResponseBadRequest(error.messages[0])
     if request.htmx:
         return render(request, "conversation/_follow.html", {
-            "following": now_following, "follow_target": (target_type, target.pk),
+            "follow_target": (target_type, target.pk),
         })
     messages.success(request, "You are following this now." if now_following else "You are no longer following this.")
     next_url = request.POST.get("next", "")
@@ -327,7 +364,7 @@ def person_page(request, council_slug, username):
     if not profile_shown_to(person=person, viewer=request.user):
         raise Http404("There is no such person here.")
     number = _page_number(request)
-    reader = selectors.reader_for(person=request.user)
+    reader = _reader(request)
     page = _lazy_feed(author=person, page=number, reader=reader)
     return render(request, "conversation/person.html", {
         "person": person,
@@ -335,7 +372,6 @@ def person_page(request, council_slug, username):
         "list_key": f"p{person.pk}:{number}:{reader.cache_key}",
         "residencies": person.residencies.filter(council=request.council).select_related("neighbourhood"),
         "memberships": selectors.memberships_shown(person=person, reader=reader),
-        "following": selectors.is_following(follower=request.user, person=person),
         "follow_target": ("person", person.pk),
         "moderating": request.user != person and request.user.has_perm("moderation.moderate"),
     })
@@ -345,7 +381,7 @@ def person_page(request, council_slug, username):
 @require_GET
 def following_page(request, council_slug):
     following = selectors.following_for(
-        person=request.user, page=_page_number(request), reader=selectors.reader_for(person=request.user),
+        person=request.user, page=_page_number(request), reader=_reader(request),
     )
     return render(request, "conversation/following.html", {
         "following": following,

@@ -11,6 +11,7 @@ from django.core.cache import cache
 from django.db.models import F
 from django.http import HttpResponse
 
+from villagehall.core.personal import parse
 from villagehall.core.tenancy import current_council
 
 CACHE_SECONDS = 600
@@ -74,4 +75,72 @@ class AnonymousPageCacheMiddleware:
         content, content_type = cached
         response = HttpResponse(content, content_type=content_type)
         response["X-Village-Hall-Cache"] = "hit"
+        return response
+
+
+def shared_page(view):
+    """Mark a view whose page, its personal parts aside (core.personal), is the same for every
+    signed-in reader who may see the same things, so SignedInPageCacheMiddleware may keep it."""
+    view.shared_page = True
+    return view
+
+
+def _pending_messages(request) -> bool:
+    return "messages" in request.COOKIES or "_messages" in request.session
+
+
+class SignedInPageCacheMiddleware:
+    """Serve pages marked @shared_page to signed-in readers from the cache.
+
+    A page is kept once for everyone who may see the same things — the members-only
+    spaces they belong to, whether they moderate, whether their email address is confirmed
+    — keyed by the council's content version, cut at its personal parts (core.personal),
+    which PersonalPartsMiddleware fills in for each reader on the way out. The versions of
+    one address are kept together, so the follows and reactions the page asks about are
+    read in the same statement as the reader's summary. Sits after CouncilMiddleware, so
+    the council (and its version) is known by the time it looks.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        kept = request.__dict__.pop("_shared_page", None)
+        if kept is not None and response.status_code == 200 and not response.streaming:
+            key, readers, versions = kept
+            # Kept cut at its markers, so a page served from the cache is only filled in.
+            response.personal_page = parse(response.content)
+            versions[readers] = (response.personal_page, response["Content-Type"])
+            cache.set(key, versions, CACHE_SECONDS)
+        return response
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        council = getattr(request, "council", None)
+        if (
+            not getattr(view_func, "shared_page", False)
+            or request.method not in ("GET", "HEAD")
+            or council is None
+            or not request.user.is_authenticated
+            or _pending_messages(request)
+        ):
+            return None
+        key = (
+            f"shared:{council.pk}:{council.content_version}:{request.headers.get('HX-Request', '')}:"
+            f"{request.get_full_path()}"
+        )
+        versions = cache.get(key) or {}
+        personal = request.personal
+        personal.read(
+            follows=set().union(*(page.follows for page, _ in versions.values())),
+            reaction_posts=set().union(*(page.reaction_posts for page, _ in versions.values())),
+        )
+        summary = personal.summary
+        readers = (summary.spaces, summary.moderating, summary.email_confirmed)
+        if readers not in versions:
+            request._shared_page = (key, readers, versions)
+            return None
+        page, content_type = versions[readers]
+        response = HttpResponse(content_type=content_type)
+        response.personal_page = page
         return response

@@ -27,9 +27,12 @@ def person_is_moderator(*, person) -> bool:
 
 def profile_shown_to(*, person, viewer) -> bool:
     """Return False for a profile with a link in its bio and nothing published yet, unless it is the viewer's own
-    or the viewer moderates: such profiles are how spam accounts advertise."""
+    or the viewer moderates: such profiles are how spam accounts advertise. A guest has no profile."""
     from villagehall.moderation.trust import has_link
 
+    if person.is_guest:
+        # A guest has no account and so no page: their comments show where they wrote them.
+        return False
     if not has_link(person.bio):
         return True
     if viewer is not None and viewer.is_authenticated and viewer.pk == person.pk:

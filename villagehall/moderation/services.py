@@ -17,8 +17,9 @@ from villagehall.core.page_cache import council_content_changed
 from villagehall.core.tenancy import require_current_council
 from villagehall.core.text import render_markdown
 from villagehall.moderation.models import ModerationAction, ModerationPolicy, ReasonTemplate, Report, Standing
-from villagehall.moderation.selectors import available_actions
+from villagehall.moderation.selectors import available_actions, standing_of
 from villagehall.notifications.services import notification_send
+from villagehall.people.rules import email_confirmation_check
 
 Kind = ModerationAction.Kind
 SNAPSHOT_FIELDS = {"post": ("state", "title", "body", "moderator_note"), "comment": ("state", "body", "moderator_note")}
@@ -40,6 +41,9 @@ def report_create(*, reporter, reason, details="", post=None, comment=None, pers
     if not reporter.has_perm("moderation.report"):
         if not reporter.is_authenticated:
             raise PermissionDenied("Sign in to report something.")
+        standing = standing_of(person=reporter)
+        if standing is None or standing.level != Standing.Level.BLOCKED:
+            email_confirmation_check(reporter, to="report something")
         raise PermissionDenied("A moderator has stopped you taking part in this council for now, so reports are paused too.")
     target_type, target = _target_of(post, comment, person)
     if reason not in Report.Reason.values:

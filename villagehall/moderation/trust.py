@@ -50,9 +50,12 @@ def _published_contributions(person) -> int:
 
 
 def person_is_new(*, person) -> bool:
-    """Return True while a signed-up account still has new-account limits."""
+    """Return True while a signed-up account still has new-account limits (and always for a guest)."""
     if not person.is_authenticated or person.is_superuser:
         return False
+    if person.is_guest:
+        # Someone who only ever confirmed an email address has shown nothing more.
+        return True
     joined = NewAccount.objects.filter(person=person).values_list("joined_at", flat=True).first()
     if joined is None:
         return False
@@ -67,6 +70,16 @@ def person_is_new(*, person) -> bool:
     if timezone.now() - joined < timedelta(days=settings.TRUST_NEW_ACCOUNT_DAYS):
         return True
     return _published_contributions(person) < settings.TRUST_NEW_ACCOUNT_POSTS_TO_LEAVE
+
+
+def guest_text_check(*, text: str) -> None:
+    """Apply the new-account link limit to a comment from a guest; raise LimitReached over it."""
+    most = settings.TRUST_NEW_ACCOUNT_LINKS_PER_POST
+    if links_in(text) > most:
+        raise LimitReached(
+            f"A comment from a guest can include at most {most} link{'s' if most != 1 else ''}. "
+            "Please take some out, or sign in to write more."
+        )
 
 
 def contribution_check(*, person, kind: str, text: str) -> bool:

@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET
 
 from villagehall.conversation import selectors as conversation
 from villagehall.conversation.models import Comment, Post, State
@@ -19,12 +19,13 @@ from villagehall.moderation.forms import (
     ActionForm, EditForm, PolicyForm, ReasonTemplateForm, ReportForm, UndoForm, VisibilityForm,
 )
 from villagehall.moderation.models import ModerationAction, ReasonTemplate
-from villagehall.moderation.rate_limits import RateLimited, rate_limit_take
+from villagehall.moderation.rate_limits import rate_limit_take
 from villagehall.people.models import Organisation, Person
+from villagehall.people.views import refusal_message
 
 
 def _message(error) -> str:
-    return error.messages[0] if isinstance(error, ValidationError) else str(error)
+    return refusal_message(error)
 
 
 def _page_number(request) -> int:

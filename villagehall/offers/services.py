@@ -35,6 +35,7 @@ from villagehall.offers.models import (
     Booking, ChestBallot, ChestChoice, ChestResult, ChestVoter, Commitment, Offer, SupportRequest,
 )
 from villagehall.offers.rules import speaks_for_offer
+from villagehall.people.rules import email_confirmation_check
 from villagehall.projects.models import Need
 from villagehall.projects.rules import is_project_organiser
 from villagehall.projects.services import project_support_record
@@ -63,6 +64,7 @@ def offer_create(
 ) -> Offer:
     """Publish an offer for an organisation one is a member of, or as oneself."""
     if not person.has_perm("offers.offer_create"):
+        email_confirmation_check(person, to="publish an offer")
         raise PermissionDenied("Sign in to publish an offer.")
     if not may_speak_for(person, organisation):
         raise PermissionDenied("You can only make an offer for an organisation you are a member of.")
@@ -94,6 +96,7 @@ def offer_create(
 def offer_set_open(*, person, offer, is_open: bool) -> Offer:
     """Open an offer to requests, or close it."""
     if not person.has_perm("offers.offer_manage", offer):
+        email_confirmation_check(person, to="open or close an offer")
         raise PermissionDenied("Only the people making the offer can open or close it.")
     offer.is_open = is_open
     offer.save(update_fields=["is_open"])
@@ -112,6 +115,7 @@ def support_request_create(
 ) -> SupportRequest:
     """Ask an offer for something specific on behalf of a project one organises."""
     if not person.has_perm("offers.request_create", project):
+        email_confirmation_check(person, to="ask for support")
         raise PermissionDenied("Only a project’s organisers can ask for support for it.")
     if project.is_closed:
         raise ValidationError("This project has finished, so it cannot ask for support.")
@@ -185,6 +189,7 @@ def support_request_decide(
 ) -> SupportRequest:
     """Grant a request in full or in part, or decline it with a reason, with the offering side's commitments."""
     if not person.has_perm("offers.request_decide", support_request):
+        email_confirmation_check(person, to="decide on a request")
         raise PermissionDenied("Only the people making the offer can decide on requests to it.")
     offer = support_request.offer
     if offer.is_community_chest and outcome != DECLINE:
@@ -307,9 +312,10 @@ def commitment_sides_for(*, person, support_request) -> list[str]:
 @transaction.atomic
 def commitment_add(*, person, support_request, what, due, side=None, at=None) -> Commitment:
     """Record what one side commits to for granted support, and by when."""
-    sides = commitment_sides_for(person=person, support_request=support_request)
-    if not sides:
+    if not person.has_perm("offers.commitment_add", support_request):
+        email_confirmation_check(person, to="record a commitment")
         raise PermissionDenied("Only the two sides of granted support can record commitments.")
+    sides = commitment_sides_for(person=person, support_request=support_request)
     side = side or sides[0]
     if side not in sides:
         raise PermissionDenied("You can only make commitments for your own side.")
@@ -328,6 +334,7 @@ def commitment_add(*, person, support_request, what, due, side=None, at=None) ->
 def commitment_deliver(*, person, commitment, note="", at=None) -> Commitment:
     """Mark a commitment delivered: "you said, we did"."""
     if not person.has_perm("offers.commitment_deliver", commitment):
+        email_confirmation_check(person, to="mark a commitment delivered")
         raise PermissionDenied("Only the side that made a commitment can mark it delivered.")
     at = at or timezone.now()
     delivered = Commitment.objects.filter(pk=commitment.pk, delivered_at__isnull=True).update(
@@ -353,6 +360,7 @@ def _receipt_digest(receipt: str) -> str:
 def chest_voting_open(*, person, fund, at=None) -> Offer:
     """Close a community chest to new projects and open it to residents' votes."""
     if not person.has_perm("offers.offer_manage", fund):
+        email_confirmation_check(person, to="open voting")
         raise PermissionDenied("Only the people running the fund can open voting.")
     if not fund.is_community_chest:
         raise ValidationError("Only a community chest is voted on.")
@@ -372,6 +380,7 @@ def chest_voting_open(*, person, fund, at=None) -> Offer:
 def chest_vote(*, person, fund, requests, at=None) -> str:
     """Cast a person's one secret ballot; return the receipt code only the voter is shown."""
     if not person.has_perm("offers.chest_vote", fund):
+        email_confirmation_check(person, to="vote")
         raise PermissionDenied("Only people who live in the area the chest covers can vote. Add your neighbourhood on your profile.")
     fund = Offer.objects.get(pk=fund.pk)
     if fund.chest_stage != Offer.ChestStage.VOTING:
@@ -409,6 +418,7 @@ def chest_ballot_find(*, fund, receipt) -> list[SupportRequest] | None:
 def chest_count(*, person, fund, at=None) -> list[ChestResult]:
     """Close voting, count every ballot, fund the most chosen projects the chest can pay for, and publish the count."""
     if not person.has_perm("offers.offer_manage", fund):
+        email_confirmation_check(person, to="count the votes")
         raise PermissionDenied("Only the people running the fund can count the votes.")
     at = at or timezone.now()
     counted = Offer.objects.filter(pk=fund.pk, chest_stage=Offer.ChestStage.VOTING).update(

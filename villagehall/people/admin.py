@@ -166,7 +166,7 @@ class MembershipAdmin(CouncilOwnedAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         # Changing who holds a membership, or of what, would move a badge without a grant.
-        return ["council", "organisation", "person"] if obj is not None else []
+        return ["council", "organisation", "person", "badge_address"] if obj is not None else []
 
     @transaction.atomic
     def save_model(self, request, obj, form, change):

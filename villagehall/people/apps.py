@@ -5,4 +5,4 @@ class PeopleConfig(AppConfig):
     name = "villagehall.people"
 
     def ready(self):
-        from villagehall.people import rules  # noqa: F401  (registers the permissions)
+        from villagehall.people import rules, signals  # noqa: F401  (registers the permissions and receivers)

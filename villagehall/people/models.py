@@ -2,8 +2,8 @@
 
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
-from django.urls import reverse
 
+from villagehall.core.addresses import address
 from villagehall.core.tenancy import CouncilOwned
 
 
@@ -26,6 +26,12 @@ class Person(AbstractUser):
     email = models.EmailField("email address", unique=True)
     display_name = models.CharField(max_length=80, help_text="The name others see.")
     bio = models.TextField(max_length=500, blank=True, help_text="A line or two about you.")
+    # A guest is someone who commented without an account, confirming an email address by a
+    # link (villagehall.guests). They cannot sign in and have no page; their name shows with
+    # a "guest" marker so nobody takes it for a verified account.
+    is_guest = models.BooleanField(
+        default=False, editable=False, help_text="Commented as a guest: no account, no sign-in.",
+    )
 
     objects = PersonManager()
     REQUIRED_FIELDS = ["email"]
@@ -46,7 +52,7 @@ class Person(AbstractUser):
         return f"{cleaned}-{secrets.token_hex(3)}"
 
     def profile_url(self, council_slug: str) -> str:
-        return reverse("person", kwargs={"council_slug": council_slug, "username": self.username})
+        return address("person", council_slug=council_slug, username=self.username)
 
 
 class Organisation(CouncilOwned):
@@ -99,7 +105,7 @@ class Organisation(CouncilOwned):
         return self.kind == self.Kind.COUNCIL_SERVICE
 
     def get_absolute_url(self):
-        return reverse("organisation", kwargs={"council_slug": self.council_slug, "organisation_slug": self.slug})
+        return address("organisation", council_slug=self.council_slug, organisation_slug=self.slug)
 
 
 class Membership(CouncilOwned):
@@ -114,6 +120,12 @@ class Membership(CouncilOwned):
     role = models.CharField(max_length=10, choices=Role.choices, default=Role.MEMBER)
     title = models.CharField(max_length=100, blank=True, help_text="For example “Parks officer”.")
     joined_at = models.DateTimeField(auto_now_add=True)
+    # Set by officer_badges_from_verified_email: the badge lasts while this address stays
+    # on the account, confirmed. Empty for a badge an administrator gave.
+    badge_address = models.EmailField(
+        blank=True, editable=False,
+        help_text="The confirmed address at an allowed email domain that gave this officer’s badge, if one did.",
+    )
 
     class Meta:
         ordering = ["organisation__name"]

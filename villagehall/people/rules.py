@@ -1,8 +1,28 @@
-"""Who may grant badges, verified marks and council roles: named rules used by services, pages and the admin."""
+"""Who may grant badges, verified marks and council roles: named rules used by services, pages and the admin.
+
+Also the rule every app's writes share: what others see waits until the person has
+confirmed an email address (`has_verified_email`), and `email_confirmation_check` says so.
+"""
 
 import rules
+from django.core.exceptions import PermissionDenied
 
 from villagehall.people.selectors import person_administers_council, person_has_verified_email
+
+
+class EmailNotConfirmed(PermissionDenied):
+    """Refused only because the person has not confirmed an email address yet; pages link to sending it again."""
+
+
+def email_confirmation_check(person, *, to: str) -> None:
+    """Raise EmailNotConfirmed if the person is signed in but has not confirmed an email address.
+
+    Services call it when a rule has said no, so the refusal names the one thing to do.
+    """
+    if person.is_authenticated and not person_has_verified_email(person=person):
+        raise EmailNotConfirmed(
+            f"Please confirm your email address to {to}: follow the link in the email we sent you when you joined."
+        )
 
 
 @rules.predicate
@@ -12,7 +32,7 @@ def administers_organisations_council(person, organisation):
 
 @rules.predicate
 def has_verified_email(person):
-    """For rules that should wait until the person has confirmed an email address."""
+    """For rules that wait until the person has confirmed an email address (or a trusted provider vouched for it)."""
     return person_has_verified_email(person=person)
 
 

@@ -55,9 +55,10 @@ class SecondFactorMiddleware:
         return self.get_response(request)
 
     def _protected(self, request, view_func) -> bool:
-        admin_root = reverse("admin:index")
-        if request.path.startswith(admin_root):
-            return request.path not in (reverse("admin:login"), reverse("admin:logout"))
+        # Known from the address already resolved, without reversing the admin's on every request.
+        match = request.resolver_match
+        if match is not None and "admin" in match.namespaces:
+            return match.url_name not in ("login", "logout")
         module = getattr(view_func, "__module__", "") or ""
         return any(module == name or module.startswith(name + ".") for name in settings.SECOND_FACTOR_REQUIRED_VIEW_MODULES)
 

@@ -75,6 +75,7 @@ class Grant:
     EMAIL_DOMAIN_REMOVED = "email_domain.remove"
     BY_ADMINISTRATOR = "a council administrator"
     BY_EMAIL_DOMAIN = "a verified address at an allowed email domain"
+    BY_ADDRESS_GONE = "the address at an allowed email domain that gave it being removed or no longer confirmed"
     BY_SYSTEM = "Village Hall"
 
     REMOVALS = {OFFICER_BADGE_REMOVED, ORGANISATION_UNVERIFIED, COUNCIL_ROLE_REMOVED, EMAIL_DOMAIN_REMOVED}
@@ -114,13 +115,18 @@ def officer_badge_grant(*, by, person, organisation, reason, title="", source=Gr
     return _officer_badge_add(actor=by, person=person, organisation=organisation, reason=reason, title=title, source=source)
 
 
-def _officer_badge_add(*, actor, person, organisation, reason, title, source):
+def _officer_badge_add(*, actor, person, organisation, reason, title, source, address=""):
     if not organisation.is_service:
         raise ValidationError("Officer badges belong to council services only.")
     membership, created = Membership.dangerously_unscoped.get_or_create(
         organisation=organisation, person=person,
-        defaults={"council_id": organisation.council_id, "title": title},
+        defaults={"council_id": organisation.council_id, "title": title, "badge_address": address},
     )
+    if not created and membership.badge_address and not address:
+        # An administrator now gives by hand the badge an address gave: it no longer hangs on the address.
+        membership.badge_address = ""
+        membership.save(update_fields=["badge_address"])
+        created = True
     if created:
         _record(
             council=organisation.council, action=Grant.OFFICER_BADGE_GRANTED, source=source,
@@ -162,9 +168,43 @@ def officer_badges_from_verified_email(*, person, email) -> list[Membership]:
         granted.append(_officer_badge_add(
             actor=None, person=person, organisation=rule.organisation, title=rule.title,
             reason=f"Verified the email address {email}, at the allowed domain @{domain}.",
-            source=Grant.BY_EMAIL_DOMAIN,
+            source=Grant.BY_EMAIL_DOMAIN, address=email,
         ))
     return granted
+
+
+@transaction.atomic
+def officer_badges_from_lost_email(*, person, email, what_happened) -> list[Membership]:
+    """Take back the officer badges an allowed email domain gave for this address, now it is removed or unconfirmed.
+
+    A badge an administrator gave stays. So does one that another of the person's confirmed
+    addresses, at a domain the same service allows, would give: it hangs on that address now.
+    """
+    from allauth.account.models import EmailAddress
+
+    taken = []
+    badges = Membership.dangerously_unscoped.filter(person_id=person.pk, badge_address__iexact=email)
+    for membership in badges.select_related("organisation__council"):
+        organisation = membership.organisation
+        domains = set(CouncilEmailDomain.dangerously_unscoped.filter(organisation=organisation).values_list("domain", flat=True))
+        other = next((
+            address for address in EmailAddress.objects.filter(user_id=person.pk, verified=True)
+            .exclude(email__iexact=email).order_by("-primary", "email").values_list("email", flat=True)
+            if _email_domain(address) in domains
+        ), None)
+        if other is not None:
+            membership.badge_address = other
+            membership.save(update_fields=["badge_address"])
+            continue
+        membership.delete()
+        _record(
+            council=organisation.council, action=Grant.OFFICER_BADGE_REMOVED, source=Grant.BY_ADDRESS_GONE,
+            person=person, organisation=organisation,
+            reason=f"The email address {email}, which gave the badge, {what_happened}.",
+        )
+        council_content_changed(council=organisation.council)
+        taken.append(membership)
+    return taken
 
 
 def validate_email_domain(domain: str) -> str:

@@ -1,10 +1,29 @@
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.html import format_html
 
 from villagehall.people import selectors, services
+from villagehall.people.rules import EmailNotConfirmed
 from villagehall.places.models import Neighbourhood
+
+
+def refusal_message(error) -> str:
+    """Return the words of a refused service call for a page; a wait for a confirmed address links to sending it again."""
+    text = error.messages[0] if isinstance(error, ValidationError) else str(error)
+    if isinstance(error, EmailNotConfirmed):
+        return format_html('{} <a href="{}">Send the link again</a>.', text, reverse("account_email"))
+    return text
+
+
+def permission_denied(request, exception=None):
+    """The 403 page: says why, and when a confirmed email address is all that is missing, how to get one."""
+    return render(request, "403.html", {
+        "exception": refusal_message(exception) if exception is not None and str(exception) else "",
+    }, status=403)
 
 
 class ProfileForm(forms.Form):

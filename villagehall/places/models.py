@@ -5,6 +5,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
 
+from villagehall.core.addresses import address
 from villagehall.core.tenancy import CouncilOwned
 
 # Words used by addresses under /<council>/ that a neighbourhood cannot take as its slug.
@@ -12,7 +13,7 @@ RESERVED_SLUGS = frozenset(
     {"org", "posts", "people", "following", "follow", "comments", "admin", "api",
      "accounts", "dashboard", "health", "analytics", "projects", "events", "offers",
      "static", "media", "new", "search", "feeds", "moderation", "funds", "responses",
-     "notifications"}
+     "notifications", "guests"}
 )
 
 
@@ -28,6 +29,12 @@ class Council(models.Model):
     name = models.CharField(max_length=200)
     time_zone = models.CharField(max_length=64, default="Europe/London")
     welcome = models.TextField(blank=True, help_text="A short welcome shown on the council's home page.")
+    # Set through guests.services.council_guest_comments_set (or the admin), which keep the audit log.
+    guest_comments = models.BooleanField(
+        "guest comments", default=False,
+        help_text="Let people without an account reply to public posts by giving a name and an email "
+                  "address, confirmed by a link sent to it. Guests' comments go through the same moderation.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     # Goes up by one whenever anything shown on the council's pages changes; cached pages
     # are keyed by it, so a change makes every older copy unreachable at once.
@@ -68,7 +75,4 @@ class Neighbourhood(CouncilOwned):
         return self.name
 
     def get_absolute_url(self):
-        return reverse(
-            "neighbourhood_feed",
-            kwargs={"council_slug": self.council_slug, "neighbourhood_slug": self.slug},
-        )
+        return address("neighbourhood_feed", council_slug=self.council_slug, neighbourhood_slug=self.slug)

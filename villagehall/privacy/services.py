@@ -203,19 +203,30 @@ def _take_back_reactions(person):
         reaction.delete()
 
 
+def unanswered_comments_remove(*, author) -> tuple[int, int]:
+    """Delete the author's comments that nobody replied to and nothing else depends on; return (removed, kept)."""
+    from villagehall.conversation.models import Comment, Post, Reaction
+    from villagehall.conversation.services import COUNTED_STATES
+
+    removed = kept = 0
+    # Deepest first, so a reply of their own to their own comment does not keep it.
+    for comment in Comment.dangerously_unscoped.filter(author=author).order_by("-depth", "-created_at"):
+        has_replies = Comment.dangerously_unscoped.filter(parent=comment).exists()
+        if has_replies or not _deletable_alone(comment, {Comment, Reaction}):
+            kept += 1
+            continue
+        if comment.state in COUNTED_STATES:
+            Post.dangerously_unscoped.filter(pk=comment.post_id).update(comment_count=F("comment_count") - 1)
+        comment.delete()
+        removed += 1
+    return removed, kept
+
+
 def _remove_unanswered_writing(person) -> tuple[int, int]:
     from villagehall.conversation.models import Comment, Follow, Post, PostLink, Reaction
 
-    removed_comments = removed_posts = 0
-    # Deepest first, so a reply of their own to their own comment does not keep it.
-    for comment in Comment.dangerously_unscoped.filter(author=person).order_by("-depth", "-created_at"):
-        has_replies = Comment.dangerously_unscoped.filter(parent=comment).exists()
-        if has_replies or not _deletable_alone(comment, {Comment, Reaction}):
-            continue
-        post_id = comment.post_id
-        comment.delete()
-        Post.dangerously_unscoped.filter(pk=post_id).update(comment_count=F("comment_count") - 1)
-        removed_comments += 1
+    removed_comments, _ = unanswered_comments_remove(author=person)
+    removed_posts = 0
     for post in Post.dangerously_unscoped.filter(author=person):
         has_replies = Comment.dangerously_unscoped.filter(post=post).exists()
         if has_replies or not _deletable_alone(post, {Post, Reaction, PostLink, Follow}):

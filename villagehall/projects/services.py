@@ -13,6 +13,7 @@ from villagehall.conversation.services import post_create
 from villagehall.core.page_cache import council_content_changed
 from villagehall.core.text import render_markdown
 from villagehall.people.models import Organisation
+from villagehall.people.rules import email_confirmation_check
 from villagehall.projects import lifecycle
 from villagehall.projects.models import Need, Project, ProjectMember, ProjectPartner, ProjectStatusChange, ProjectUpdate
 from villagehall.projects.selectors import project_facts
@@ -33,6 +34,7 @@ def project_support_record(*, project, actor, acting_for, at) -> Interaction:
 def project_create(*, person, name, purpose, neighbourhood, group=None, at=None) -> Project:
     """Start a project as a resident, or for a community group one is a member of."""
     if not person.has_perm("projects.project_create"):
+        email_confirmation_check(person, to="start a project")
         raise PermissionDenied("Sign in to start a project.")
     if group is not None:
         if group.kind == Organisation.Kind.COUNCIL_SERVICE:
@@ -72,6 +74,7 @@ def project_create(*, person, name, purpose, neighbourhood, group=None, at=None)
 def project_status_change(*, person, project, to_status, reason, at=None) -> Project:
     """Move a project to another step of its lifecycle, saying why."""
     if not person.has_perm("projects.project_change_status", project):
+        email_confirmation_check(person, to="move a project on")
         raise PermissionDenied("Only the project’s organisers can move it to another step.")
     # Lock the row so two organisers moving it at once cannot both start from the same step.
     project = Project.objects.select_for_update().get(pk=project.pk)
@@ -104,8 +107,12 @@ def project_status_change(*, person, project, to_status, reason, at=None) -> Pro
 def project_join(*, person, project, at=None) -> ProjectMember:
     """Join a project's team."""
     if not person.has_perm("projects.project_join", project):
-        if not project.is_closed and ProjectMember.objects.filter(project=project, person=person).exists():
+        if (
+            person.is_authenticated and not project.is_closed
+            and ProjectMember.objects.filter(project=project, person=person).exists()
+        ):
             raise ValidationError("You are already in this project’s team.")
+        email_confirmation_check(person, to="join a project’s team")
         raise PermissionDenied("Sign in to join an open project’s team.")
     try:
         with transaction.atomic():
@@ -129,6 +136,7 @@ def project_leave(*, person, project) -> None:
 def partnership_add(*, person, project, organisation, role, at=None) -> ProjectPartner:
     """Put an organisation's name to a project as its lead, a partner or a supporter."""
     if not person.has_perm("projects.partner_add", project):
+        email_confirmation_check(person, to="partner on a project")
         raise PermissionDenied("Sign in to partner on an open project.")
     if not may_speak_for(person, organisation):
         raise PermissionDenied("Only members of an organisation can make it a partner.")
@@ -184,6 +192,7 @@ def need_add(
 ) -> Need:
     """Add a need to a project: money, a room, equipment, volunteers, expertise or a permission."""
     if not person.has_perm("projects.need_manage", project):
+        email_confirmation_check(person, to="list a project’s needs")
         raise PermissionDenied("Only the organisers of an open project can list its needs.")
     _clean_need(kind, amount, quantity, starts_at, ends_at)
     need = Need.objects.create(
@@ -198,6 +207,7 @@ def need_add(
 def need_set_status(*, person, need, status) -> Need:
     """Mark a need open, partly met or met."""
     if not person.has_perm("projects.need_manage", need.project):
+        email_confirmation_check(person, to="change a project’s needs")
         raise PermissionDenied("Only the organisers of an open project can change its needs.")
     if status not in Need.Status.values:
         raise ValidationError("Choose open, partly met or met.")
@@ -211,6 +221,7 @@ def need_set_status(*, person, need, status) -> Need:
 def project_update_post(*, person, project, title, body, acting_for=None, at=None) -> Post:
     """Post an update on a project; it appears in the project's neighbourhood and on its group's page."""
     if not person.has_perm("projects.update_post", project):
+        email_confirmation_check(person, to="post a project update")
         raise PermissionDenied("Only people in the project’s team can post its updates.")
     post = post_create(
         author=person, kind=Post.Kind.UPDATE, title=title, body=body, neighbourhood=project.neighbourhood,

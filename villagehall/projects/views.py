@@ -11,6 +11,8 @@ from django.views.decorators.http import require_GET, require_POST
 
 from villagehall.offers import selectors as offer_selectors
 from villagehall.people.models import Organisation
+from villagehall.people.rules import email_confirmation_check
+from villagehall.people.views import refusal_message
 from villagehall.people.selectors import organisations_person_can_speak_for
 from villagehall.places.models import Neighbourhood
 from villagehall.projects import lifecycle, selectors, services
@@ -27,7 +29,7 @@ def _page_number(request) -> int:
 
 def error_message(error) -> str:
     """Return the words of a refused service call, to show in the form's error summary."""
-    return error.messages[0] if isinstance(error, ValidationError) else str(error)
+    return refusal_message(error)
 
 
 def _sign_in_first(request):
@@ -119,6 +121,7 @@ def project_status(request, council_slug, project_id):
     if not request.user.is_authenticated:
         return _sign_in_first(request)
     if not request.user.has_perm("projects.project_change_status", project):
+        email_confirmation_check(request.user, to="move a project on")
         raise PermissionDenied("Only the project’s organisers can move it to another step.")
     facts = selectors.project_facts(project=project)
     moves = lifecycle.moves_from(project)
@@ -148,6 +151,7 @@ def need_new(request, council_slug, project_id):
     if not request.user.is_authenticated:
         return _sign_in_first(request)
     if not request.user.has_perm("projects.need_manage", project):
+        email_confirmation_check(request.user, to="list a project’s needs")
         raise PermissionDenied("Only the organisers of an open project can list its needs.")
     form = NeedForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -232,6 +236,7 @@ def update_new(request, council_slug, project_id):
     if not request.user.is_authenticated:
         return _sign_in_first(request)
     if not request.user.has_perm("projects.update_post", project):
+        email_confirmation_check(request.user, to="post a project update")
         raise PermissionDenied("Only people in the project’s team can post its updates.")
     form = UpdateForm(request.POST or None, organisations=organisations_person_can_speak_for(person=request.user))
     if request.method == "POST" and form.is_valid():

@@ -3,6 +3,7 @@
 import rules
 
 from villagehall.people.models import Membership, Organisation
+from villagehall.people.rules import has_verified_email
 
 
 @rules.predicate
@@ -19,4 +20,5 @@ def speaks_for_service(person, organisation) -> bool:
     )
 
 
-rules.add_perm("responses.respond", rules.is_authenticated & is_officer)
+# An official response is public writing: it waits for a confirmed email address, as a post does.
+rules.add_perm("responses.respond", rules.is_authenticated & is_officer & has_verified_email)

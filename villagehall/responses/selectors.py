@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from django.db.models import OuterRef, Prefetch, Q, Subquery
 
 from villagehall.analytics.models import Interaction
+from villagehall.conversation.models import State
 from villagehall.people.models import Membership, Organisation
 from villagehall.responses.models import OfficialResponse, ResponseNotice, ResponseUpdate
 
@@ -69,10 +70,11 @@ def response_record(*, organisation) -> ResponseRecord:
         .values_list("at", "first_at")
     )
     hours = sorted((first_at - at).total_seconds() / 3600 for at, first_at in rows if first_at is not None)
+    # The service's page is public: its recent answers name only posts anyone may read.
     recent = list(
-        OfficialResponse.objects.filter(organisation=organisation).select_related("post").order_by("-updated_at", "-id")[
-            :RECENT_RESPONSES
-        ]
+        OfficialResponse.objects.filter(organisation=organisation, post__state=State.PUBLISHED)
+        .filter(Q(post__organisation__isnull=True) | Q(post__organisation__members_only=False))
+        .select_related("post").order_by("-updated_at", "-id")[:RECENT_RESPONSES]
     )
     return ResponseRecord(
         addressed=len(rows),

@@ -7,10 +7,12 @@ from django.utils import timezone
 
 from villagehall.analytics.models import Interaction
 from villagehall.analytics.services import community_space_of, interaction_record
-from villagehall.conversation.models import Follow, Post
+from villagehall.conversation.models import Follow, Post, State
+from villagehall.conversation.selectors import post_visible_to
 from villagehall.core.page_cache import council_content_changed
 from villagehall.core.tenancy import require_current_council
 from villagehall.core.text import render_markdown
+from villagehall.people.rules import email_confirmation_check
 from villagehall.responses.models import OfficialResponse, ResponseNotice, ResponseUpdate
 from villagehall.responses.rules import speaks_for_service
 
@@ -23,9 +25,12 @@ def _thread_of(post):
 def response_give(*, person, post, organisation, status, body, at=None) -> ResponseUpdate:
     """Give a service's official response to a post, or a progress update on it, with its status."""
     if not person.has_perm("responses.respond"):
+        email_confirmation_check(person, to="give an official response")
         raise PermissionDenied("Only officers of a council service can give an official response.")
     if not speaks_for_service(person, organisation):
         raise PermissionDenied("You can only respond for a council service you are an officer of.")
+    if post.state != State.PUBLISHED or not post_visible_to(post=post, person=person):
+        raise PermissionDenied("This post is not open for an official response.")
     if status not in OfficialResponse.Status.values:
         raise ValidationError("Choose the status: open, answered, in progress, done or won’t do.")
     body = (body or "").strip()

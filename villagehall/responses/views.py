@@ -7,16 +7,20 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET
 
 from villagehall.conversation.views import access_post
+from villagehall.people.rules import email_confirmation_check
 from villagehall.projects.views import _sign_in_first, error_message
 from villagehall.responses import selectors, services
 from villagehall.responses.forms import ResponseForm
 
 
 def response_new(request, council_slug, post_id):
-    post = access_post(post_id)
+    # Opened as the reader would open the post: a members-only space's post is for its
+    # members, and "not found" to anyone else, as a missing post is.
+    post = access_post(post_id, request.user)
     if not request.user.is_authenticated:
         return _sign_in_first(request)
     if not request.user.has_perm("responses.respond"):
+        email_confirmation_check(request.user, to="give an official response")
         raise PermissionDenied("Only officers of a council service can give an official response.")
     officer_of = selectors.services_person_responds_for(person=request.user)
     existing = selectors.responses_for_post(post=post)

@@ -28,6 +28,7 @@ from villagehall.core.page_cache import council_content_changed
 from villagehall.core.tenancy import council_scope
 from villagehall.demo.accounts import DEMO_ACCOUNTS, DEMO_COUNCIL_SLUG, DEMO_PASSWORD, DEMO_PEOPLE_DOMAIN
 from villagehall.demo.borough import SCALES, borough_build, follows_create, scale_for
+from villagehall.demo.guests import guest_comments_add
 from villagehall.demo.loading import ConversationWriter, council_data_delete, fast_loading, sqlite_tidy_after_load
 from villagehall.demo.projects import projects_story_add
 from villagehall.demo.year import Year
@@ -93,6 +94,8 @@ class Command(BaseCommand):
         council = Council.objects.create(
             slug=DEMO_COUNCIL_SLUG, name=scale.council_name,
             welcome="A made-up borough to try Village Hall in. Everyone and everything here is fictional.",
+            # People without an account can comment ("Fill in your details"), to show how that looks.
+            guest_comments=True,
         )
         with council_scope(council):
             borough = borough_build(council=council, scale=scale, rng=rng, until=until)
@@ -106,6 +109,7 @@ class Command(BaseCommand):
                 progress.total = progress.n
             follows = follows_create(borough, rng, batch_size=scale.batch_size)
             projects_story_add(borough=borough)
+            guest_comments_add(borough=borough)
             # Pages cached while a long load ran are out of date now.
             council_content_changed(council=council)
         return council, borough, year, follows

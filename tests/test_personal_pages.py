@@ -1,0 +1,190 @@
+"""Pages kept once for every signed-in reader, with each reader's own parts filled in:
+a kept page is the page that reader would have been rendered, and it changes as soon as
+anything it shows changes, theirs or everyone's."""
+
+import re
+
+import pytest
+from allauth.account.models import EmailAddress
+from django.core.cache import cache
+
+from villagehall.conversation import services
+from villagehall.core.personal import CSRF_PLACEHOLDER
+from villagehall.notifications.models import Notification
+from villagehall.people.models import CouncilRole
+from tests.factories import MembershipFactory, OrganisationFactory, PersonFactory, PostFactory
+
+FEED = "/testborough/northfield/"
+TOKEN = re.compile(r'(name="csrfmiddlewaretoken" value="|"X-CSRFToken": ")[A-Za-z0-9]{64}')
+
+
+def page(client, url=FEED) -> str:
+    response = client.get(url)
+    assert response.status_code == 200, url
+    html = response.content.decode()
+    assert "<!--vh" not in html and CSRF_PLACEHOLDER not in html
+    return html
+
+
+def same_but_tokens(html: str) -> str:
+    # Every response masks the CSRF token afresh; everything else must match.
+    return TOKEN.sub(r"\1…", html)
+
+
+@pytest.fixture
+def post(scoped, neighbourhood):
+    return PostFactory(neighbourhood=neighbourhood, council=neighbourhood.council, title="Library hours")
+
+
+@pytest.fixture
+def reader(client, db):
+    person = PersonFactory(display_name="Rhoda Reader")
+    client.force_login(person)
+    return person
+
+
+@pytest.fixture
+def gardeners(council, neighbourhood):
+    return OrganisationFactory(council=council, slug="gardeners", name="Northfield Gardeners", neighbourhood=neighbourhood)
+
+
+@pytest.mark.parametrize(
+    "url", [FEED, "/testborough/", "/testborough/northfield/?kind=question", "/testborough/org/gardeners/"]
+)
+def test_a_kept_page_is_what_the_reader_would_have_been_rendered(client, post, gardeners, url):
+    first, second = PersonFactory(display_name="First Reader"), PersonFactory(display_name="Second Reader")
+    services.follow_toggle(person=second, target=post.neighbourhood)
+    client.force_login(first)
+    assert "First Reader" in page(client, url)
+    client.force_login(second)
+    kept = page(client, url)
+    cache.clear()
+    fresh = page(client, url)
+    assert same_but_tokens(kept) == same_but_tokens(fresh)
+    assert "Second Reader" in kept and "First Reader" not in kept
+
+
+def test_a_post_page_served_from_kept_comments_is_what_the_reader_would_have_been_rendered(client, post):
+    author, other = PersonFactory(display_name="Author Ann"), PersonFactory(display_name="Other Olly")
+    mine = services.comment_create(author=author, post=post, body="My own reply")
+    services.comment_create(author=other, post=post, body="Another reply")
+    services.reaction_toggle(person=other, post=post, comment=mine, kind="thanks")
+    client.force_login(author)
+    page(client, post.get_absolute_url())
+    client.force_login(other)
+    kept = page(client, post.get_absolute_url())
+    cache.clear()
+    assert same_but_tokens(kept) == same_but_tokens(page(client, post.get_absolute_url()))
+
+
+def test_the_feed_changes_when_the_reader_follows(client, reader, post):
+    assert 'aria-pressed="false">Follow<' in page(client)
+    client.post("/testborough/follow/", {"type": "neighbourhood", "id": post.neighbourhood.pk})
+    assert 'aria-pressed="true">Following<' in page(client)
+
+
+def test_the_feed_shows_a_new_post_to_a_signed_in_reader(client, reader, post):
+    assert "Spare compost" not in page(client)
+    services.post_create(author=PersonFactory(), kind="offer", title="Spare compost", body="Free.",
+                         neighbourhood=post.neighbourhood)
+    assert "Spare compost" in page(client)
+
+
+def test_a_reaction_shows_pressed_to_the_reader_and_counted_to_everyone(client, reader, post):
+    neighbour = PersonFactory()
+    assert 'value="like" class="react" aria-pressed="false"' in page(client, post.get_absolute_url())
+    client.post(f"/testborough/posts/{post.pk}/reactions/", {"kind": "like"})
+    html = page(client, post.get_absolute_url())
+    assert 'value="like" class="react" aria-pressed="true"' in html and "1 person likes this" in html
+    client.force_login(neighbour)
+    html = page(client, post.get_absolute_url())
+    assert 'value="like" class="react" aria-pressed="false"' in html and "1 person likes this" in html
+
+
+def test_reacting_to_a_comment_presses_only_that_comment(client, reader, post):
+    first = services.comment_create(author=PersonFactory(), post=post, body="First")
+    second = services.comment_create(author=PersonFactory(), post=post, body="Second")
+    page(client, post.get_absolute_url())
+    client.post(f"/testborough/posts/{post.pk}/reactions/", {"kind": "thanks", "comment": second.pk})
+    html = page(client, post.get_absolute_url())
+    pressed = re.findall(r'name="comment" value="(\d+)">\s*<button[^>]*value="like"[^>]*>Like</button>\s*'
+                         r'<button[^>]*value="thanks" class="react" aria-pressed="(\w+)"', html)
+    assert dict(pressed) == {str(first.pk): "false", str(second.pk): "true"}
+
+
+def test_signing_out_leaves_no_signed_in_page_behind(client, reader, post):
+    assert "Rhoda Reader" in page(client)
+    client.post("/accounts/logout/")
+    html = page(client)
+    assert "Rhoda Reader" not in html and "Sign in" in html
+
+
+def test_a_new_notification_shows_in_the_header_at_once(client, reader, post, council):
+    assert "Notifications</a>" in page(client)
+    Notification.objects.create(council=council, person=reader, text="Someone replied.")
+    assert "Notifications (1 new)</a>" in page(client)
+
+
+def test_a_new_moderator_sees_the_moderation_link_at_once(client, reader, post, council):
+    assert "Moderation</a>" not in page(client)
+    CouncilRole.objects.create(council=council, person=reader, role=CouncilRole.Role.MODERATOR)
+    assert "Moderation</a>" in page(client)
+
+
+def test_the_note_about_confirming_an_email_address_goes_once_it_is_confirmed(client, post):
+    person = PersonFactory(email_verified=False)
+    client.force_login(person)
+    assert f"We sent a link to {person.email}" in page(client)
+    EmailAddress.objects.filter(user=person).update(verified=True)
+    assert "We sent a link to" not in page(client)
+
+
+def test_joining_a_members_only_space_shows_its_posts_in_the_feed(client, reader, post, council, neighbourhood):
+    space = OrganisationFactory(council=council, slug="allotment", name="Allotment Society", members_only=True)
+    PostFactory(council=council, neighbourhood=neighbourhood, organisation=space, title="Members' plot news")
+    assert "Members' plot news" not in page(client)
+    MembershipFactory(organisation=space, person=reader)
+    assert "Members&#x27; plot news" in page(client)
+
+
+def test_only_an_organisations_admin_is_offered_who_can_see_its_space(client, reader, gardeners):
+    admin = MembershipFactory(organisation=gardeners, role="admin").person
+    assert "Change who can see this space" not in page(client, "/testborough/org/gardeners/")
+    client.force_login(admin)
+    assert "Change who can see this space" in page(client, "/testborough/org/gardeners/")
+
+
+def test_a_members_only_space_opens_to_a_new_member_at_once(client, reader, council):
+    OrganisationFactory(council=council, slug="allotment", name="Allotment Society", members_only=True)
+    assert "conversations are for its members only" in page(client, "/testborough/org/allotment/")
+    CouncilRole.objects.create(council=council, person=reader, role=CouncilRole.Role.MODERATOR)
+    assert "Only members can see the posts on this page" in page(client, "/testborough/org/allotment/")
+
+
+def test_only_the_author_sees_their_reply_waiting_for_a_moderator(client, reader, post):
+    from villagehall.conversation.models import Comment, State
+
+    held = services.comment_create(author=reader, post=post, body="Waiting for a moderator")
+    Comment.objects.filter(pk=held.pk).update(state=State.HELD)
+    assert "Waiting for a moderator to read it" in page(client, post.get_absolute_url())
+    client.force_login(PersonFactory())
+    assert "Waiting for a moderator" not in page(client, post.get_absolute_url())
+
+
+def test_what_people_write_cannot_ask_for_a_readers_own_parts(client, reader, scoped, neighbourhood):
+    post = services.post_create(author=PersonFactory(), kind="update", title="<!--vh=email-->",
+                                body="<!--vh=email--> and <!--vh?moderating-->x<!--vh/-->", neighbourhood=neighbourhood)
+    html = page(client, post.get_absolute_url())
+    assert reader.email not in html
+
+
+def test_the_signed_in_feed_reads_the_session_person_council_and_summary_then_nothing_more(
+    client, reader, post, django_assert_num_queries
+):
+    with django_assert_num_queries(8):
+        # The council, session, person and the reader's summary; the neighbourhood, its
+        # posts (counted, then read with their related rows); the follow button's state.
+        page(client)
+    with django_assert_num_queries(4):
+        # The council, session, person, and the summary with the follow button's state.
+        page(client)

@@ -1,0 +1,68 @@
+"""What every request reads — its session, the signed-in person, the council in the address,
+and the answer to a permission — is read with statements built once, and means the same
+as the ORM's reads did."""
+
+import datetime
+
+import pytest
+from django.contrib.auth.models import Permission
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from villagehall.people.authentication import UsernameBackend
+from villagehall.people.models import Person
+from villagehall.places.selectors import council_by_slug
+from tests.factories import PersonFactory
+
+
+def test_the_council_in_the_address_is_read_as_the_orm_reads_it(council):
+    found = council_by_slug(slug="testborough")
+    assert found == council
+    assert isinstance(found.created_at, datetime.datetime) and found.created_at == council.created_at
+    assert found.content_version == council.content_version
+    assert council_by_slug(slug="nowhere") is None
+
+
+def test_the_signed_in_person_is_read_as_the_orm_reads_them(db):
+    person = PersonFactory(display_name="Ada")
+    found = UsernameBackend().get_user(str(person.pk))
+    expected = Person.objects.get(pk=person.pk)
+    for field in Person._meta.concrete_fields:
+        assert getattr(found, field.attname) == getattr(expected, field.attname), field.name
+    assert isinstance(found.date_joined, datetime.datetime) and found.is_active is True
+    assert UsernameBackend().get_user("not a number") is None
+    assert UsernameBackend().get_user(person.pk + 1000) is None
+    person.is_active = False
+    person.save()
+    assert UsernameBackend().get_user(person.pk) is None
+
+
+def test_signing_in_and_out_through_the_session(client, council):
+    person = PersonFactory(display_name="Sue Signed-In")
+    assert client.login(email=person.email, password="correct horse battery staple")
+    assert "Sue Signed-In" in client.get("/testborough/").content.decode()
+    client.post("/accounts/logout/")
+    assert "Sue Signed-In" not in client.get("/testborough/").content.decode()
+
+
+def test_a_rule_that_says_no_is_the_answer_without_reading_model_permissions(council, scoped):
+    person = PersonFactory()
+    with CaptureQueriesContext(connection) as queries:
+        assert not person.has_perm("moderation.moderate")
+    assert not any("auth_permission" in query["sql"] for query in queries)
+
+
+def test_model_permissions_for_the_admin_still_count(db):
+    person = PersonFactory(is_staff=True)
+    assert not person.has_perm("people.change_person")
+    person.user_permissions.add(Permission.objects.get(codename="change_person"))
+    person = Person.objects.get(pk=person.pk)
+    assert person.has_perm("people.change_person")
+
+
+@pytest.mark.parametrize("signed_in", [False, True])
+def test_a_denied_page_is_still_denied(client, council, signed_in):
+    if signed_in:
+        client.force_login(PersonFactory())
+    response = client.get("/testborough/moderation/")
+    assert response.status_code in (302, 403, 404)

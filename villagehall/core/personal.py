@@ -1,0 +1,366 @@
+"""The parts of a page that belong to the person reading it, filled in as the page leaves.
+
+Most of a page is the same for everyone who may see the same things, so it can be
+rendered once and kept (`core.page_cache`). What belongs to one person — their name and
+unread notifications in the header, whether they follow this or liked that, whether a
+reply is their own, their CSRF token — is written into the page as a marker when it is
+rendered (the `personal` template tags), and `PersonalPartsMiddleware` fills the markers
+in for whoever the page goes to, with a few small queries. It does so for every page,
+rendered just now or kept, so a kept page cannot differ from a fresh one.
+
+Markers are HTML comments (`<!--vh…-->`), which nothing a person writes can produce:
+templates escape what people write, and Markdown is cleaned of comments. The CSRF token
+stands in as a word derived from SECRET_KEY (`{% csrf_token %}` escapes what it is
+given, so it cannot be a comment), which nobody can know to write.
+"""
+
+import re
+from dataclasses import dataclass, field
+
+from django.apps import apps
+from django.db import connection
+from django.db.models import Model
+from django.middleware.csrf import get_token
+from django.urls import reverse
+from django.utils.crypto import salted_hmac
+from django.utils.functional import LazyObject, cached_property
+from django.utils.html import escape
+
+# The CSRF token's stand-in is derived from SECRET_KEY: anyone could otherwise write it
+# into a post and have it filled in with each reader's token.
+CSRF_PLACEHOLDER = "vhcsrf" + salted_hmac("villagehall.core.personal", "CSRF placeholder", algorithm="sha256").hexdigest()[:40]
+FOLLOW_TARGETS = ("neighbourhood", "organisation", "post", "person")
+_CSRF_PLACEHOLDER = CSRF_PLACEHOLDER.encode()
+
+# <!--vh=name-->, and <!--vh?condition:arg:arg-->shown if true<!--vh|-->shown if not<!--vh/-->,
+# which may nest.
+_MARKER = b"<!--vh"
+
+
+CONDITIONS = {"following", "reacted", "author", "moderating", "unread", "email_unconfirmed", "may"}
+VALUES = {"unread", "display_name", "email", "page"}
+
+
+def value_marker(name: str) -> str:
+    if name not in VALUES:
+        raise ValueError(f"No personal value called {name!r}.")
+    return f"<!--vh={name}-->"
+
+
+def region_markers(condition: str, args) -> tuple[str, str, str]:
+    """Return the opening, "otherwise" and closing markers of a region shown on a condition."""
+    if condition not in CONDITIONS:
+        raise ValueError(f"No personal condition called {condition!r}.")
+    # A model instance stands as its label and primary key ("may" regions name the object a rule is asked about).
+    args = [f"{a._meta.label_lower}:{a.pk}" if isinstance(a, Model) else str(a) for a in args]
+    opening = "<!--vh?" + ":".join([condition, *args]) + "-->"
+    return opening, "<!--vh|-->", "<!--vh/-->"
+
+
+def csrf_context(request):
+    """Template context: the CSRF token as a placeholder, filled in per person as the page leaves."""
+    return {"csrf_token": CSRF_PLACEHOLDER}
+
+
+@dataclass
+class Summary:
+    """What every page shows of the person reading it."""
+
+    unread: int = 0
+    moderating: bool = False
+    email_confirmed: bool = True
+    spaces: frozenset = frozenset()  # members-only organisations they belong to
+
+
+class _Tables:
+    """Table names, looked up once the apps are loaded."""
+
+    @cached_property
+    def names(self) -> dict:
+        from allauth.account.models import EmailAddress
+
+        from villagehall.conversation.models import Follow, Reaction
+        from villagehall.notifications.models import Notification
+        from villagehall.people.models import CouncilRole, Membership, Organisation
+
+        q = connection.ops.quote_name
+        return {
+            model.__name__: q(model._meta.db_table)
+            for model in (EmailAddress, Follow, Reaction, Notification, CouncilRole, Membership, Organisation)
+        }
+
+
+_TABLES = _Tables()
+
+
+def _ids(values) -> str:
+    return ", ".join(str(int(value)) for value in sorted(values))
+
+
+def _personal_reads(*, person_id, council_id, summary=True, follows=(), reaction_posts=()) -> tuple[str, list]:
+    """Return one statement reading a person's Summary, whether they follow the given targets and
+    what they reacted on the given posts, as rows of (what, a, b)."""
+    # Each empty third column is a typed NULL: PostgreSQL settles a UNION's column types
+    # two parts at a time, and two bare NULLs would make it text, not the comment id.
+    from villagehall.moderation.selectors import MODERATING_ROLES
+
+    t = _TABLES.names
+    mine = "council_id = %s AND {} = %s"
+    parts, params = [], []
+
+    def part(sql, column="person_id"):
+        parts.append(sql.replace("MINE", mine.format(column)))
+        params.extend([council_id, person_id])
+
+    if summary:
+        part(f"SELECT 'unread', COUNT(*), CAST(NULL AS bigint) FROM {t['Notification']} WHERE MINE AND read_at IS NULL")
+        roles = ", ".join(f"'{role}'" for role in MODERATING_ROLES)
+        part(f"SELECT 'moderating', COUNT(*), CAST(NULL AS bigint) FROM {t['CouncilRole']} WHERE MINE AND role IN ({roles})")
+        parts.append(f"SELECT 'confirmed', COUNT(*), CAST(NULL AS bigint) FROM {t['EmailAddress']} WHERE user_id = %s AND verified = %s")
+        params.extend([person_id, True])
+        parts.append(
+            f"SELECT 'space', m.organisation_id, CAST(NULL AS bigint) FROM {t['Membership']} m JOIN {t['Organisation']} o"
+            f" ON o.id = m.organisation_id WHERE m.council_id = %s AND m.person_id = %s AND o.members_only = %s"
+        )
+        params.extend([council_id, person_id, True])
+    for kind in FOLLOW_TARGETS:
+        if ids := {pk for target, pk in follows if target == kind}:
+            part(f"SELECT 'follow:{kind}', {kind}_id, CAST(NULL AS bigint) FROM {t['Follow']} WHERE MINE AND {kind}_id IN ({_ids(ids)})",
+                 column="follower_id")
+    if reaction_posts:
+        part(f"SELECT 'reacted:' || kind, post_id, comment_id FROM {t['Reaction']} WHERE MINE AND post_id IN ({_ids(reaction_posts)})")
+    return " UNION ALL ".join(parts), params
+
+
+@dataclass
+class PersonalState:
+    """The person a response goes to, and what their markers need, read in as few statements as can be."""
+
+    request: object
+    follows: set = field(default_factory=set)  # (target type, id) they follow, of those asked about
+    reactions: set = field(default_factory=set)  # (post id, comment id or 0, kind) they gave, on the posts asked about
+    _asked_follows: set = field(default_factory=set)
+    _asked_posts: set = field(default_factory=set)
+    _summary: Summary = None
+    _answers: dict = field(default_factory=dict)
+
+    @cached_property
+    def person(self):
+        user = getattr(self.request, "user", None)
+        if isinstance(user, LazyObject):
+            # The person itself rather than the lazy stand-in, which costs on every attribute.
+            user.is_authenticated  # noqa: B018 (loads the person)
+            user = user._wrapped
+        return user
+
+    @cached_property
+    def signed_in(self) -> bool:
+        return self.person is not None and self.person.is_authenticated
+
+    @property
+    def council(self):
+        return getattr(self.request, "council", None)
+
+    @property
+    def summary(self) -> Summary:
+        if self._summary is None:
+            self.read()
+        return self._summary
+
+    @cached_property
+    def csrf_token(self) -> str:
+        return get_token(self.request)
+
+    def may(self, perm: str, label: str, pk: int) -> bool:
+        """Return the rule's answer for the person on the object (read once per response)."""
+        from villagehall.core.tenancy import council_scope
+
+        key = (perm, label, pk)
+        if key not in self._answers:
+            with council_scope(self.council):
+                model = apps.get_model(label)
+                target = model._default_manager.filter(pk=pk).first()
+                self._answers[key] = target is not None and self.person.has_perm(perm, target)
+        return self._answers[key]
+
+    def read(self, *, follows=(), reaction_posts=()) -> None:
+        """Read the summary (once), and the follows and reactions asked about that are not read yet."""
+        follows = {(kind, int(pk)) for kind, pk in follows} - self._asked_follows
+        reaction_posts = {int(pk) for pk in reaction_posts} - self._asked_posts
+        if not self.signed_in or self.council is None:
+            self._summary = self._summary or Summary()
+            return
+        if self._summary is not None and not follows and not reaction_posts:
+            return
+        sql, params = _personal_reads(
+            person_id=self.person.pk, council_id=self.council.pk, summary=self._summary is None,
+            follows=follows, reaction_posts=reaction_posts,
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            rows = cursor.fetchall()
+        self._asked_follows |= follows
+        self._asked_posts |= reaction_posts
+        counts = {}
+        spaces = set()
+        for what, a, b in rows:
+            if what.startswith("follow:"):
+                self.follows.add((what[len("follow:"):], a))
+            elif what == "space":
+                spaces.add(a)
+            elif what.startswith("reacted:"):
+                self.reactions.add((a, b or 0, what[len("reacted:"):]))
+            else:
+                counts[what] = a
+        if self._summary is None:
+            self._summary = Summary(
+                unread=counts["unread"],
+                # As moderation.selectors.person_is_moderator decides it.
+                moderating=self.person.is_active and (self.person.is_superuser or counts["moderating"] > 0),
+                email_confirmed=counts["confirmed"] > 0,
+                spaces=frozenset(spaces),
+            )
+
+
+def _condition(state: PersonalState, name: str, args: list[str]) -> bool:
+    if not state.signed_in:
+        return False
+    if name == "following":
+        return (args[0], int(args[1])) in state.follows
+    if name == "reacted":
+        return (int(args[0]), int(args[1]), args[2]) in state.reactions
+    if name == "author":
+        return state.person.pk == int(args[0])
+    if name == "moderating":
+        return state.summary.moderating
+    if name == "unread":
+        return state.summary.unread > 0
+    if name == "email_unconfirmed":
+        return not state.summary.email_confirmed
+    if name == "may":
+        return state.may(args[0], args[1], int(args[2]))
+    raise ValueError(f"No personal condition called {name!r}.")
+
+
+def _value(state: PersonalState, name: str) -> str:
+    if not state.signed_in:
+        return ""
+    person = state.person
+    if name == "unread":
+        return str(state.summary.unread)
+    if name == "display_name":
+        return escape(person.display_name or "Your page")
+    if name == "email":
+        return escape(person.email)
+    if name == "page":
+        return escape(reverse("person", args=[state.request.council.slug, person.username]))
+    raise ValueError(f"No personal value called {name!r}.")
+
+
+@dataclass(frozen=True)
+class PersonalPage:
+    """A page cut at its markers, ready to be filled in for any person.
+
+    `pieces` are bytes kept as they are, ("csrf",), ("value", name), or
+    ("region", condition, args, pieces if true, pieces if not).
+    """
+
+    pieces: tuple
+    follows: frozenset  # (target type, id) of every "following" region
+    reaction_posts: frozenset  # post ids of every "reacted" region
+
+
+_TOKEN = re.compile(
+    rb"<!--vh\?([a-z_]+)((?::[\w.-]+)*)-->|<!--vh(\|)-->|<!--vh(/)-->|<!--vh=([a-z_]+)-->|" + re.escape(_CSRF_PLACEHOLDER)
+)
+
+
+def parse(content: bytes) -> PersonalPage:
+    """Cut a rendered page at its markers; regions may hold regions."""
+    follows, reaction_posts = set(), set()
+    root = current = []
+    stack = []  # (open region, the list it sits in)
+    start = 0
+    if _MARKER in content or _CSRF_PLACEHOLDER in content:
+        for match in _TOKEN.finditer(content):
+            if match.start() > start:
+                current.append(content[start:match.start()])
+            start = match.end()
+            condition, args, otherwise, end, value = match.group(1, 2, 3, 4, 5)
+            if condition:
+                name, args = condition.decode(), tuple(args.decode().split(":")[1:])
+                if name == "following":
+                    follows.add((args[0], int(args[1])))
+                elif name == "reacted":
+                    reaction_posts.add(int(args[0]))
+                region = ["region", name, args, [], []]
+                current.append(region)
+                stack.append((region, current))
+                current = region[3]
+            elif otherwise or end:
+                if not stack:
+                    raise ValueError("A personal region's marker is out of place.")
+                current = stack[-1][0][4] if otherwise else stack.pop()[1]
+            elif value:
+                current.append(("value", value.decode()))
+            else:
+                current.append(("csrf",))
+        if stack:
+            raise ValueError("A personal region is not closed.")
+    if start < len(content):
+        current.append(content[start:])
+    return PersonalPage(_frozen(root), frozenset(follows), frozenset(reaction_posts))
+
+
+def _frozen(pieces) -> tuple:
+    return tuple(
+        ("region", piece[1], piece[2], _frozen(piece[3]), _frozen(piece[4])) if isinstance(piece, list) else piece
+        for piece in pieces
+    )
+
+
+def _render(pieces, state: PersonalState, out: list) -> None:
+    for piece in pieces:
+        if isinstance(piece, bytes):
+            out.append(piece)
+        elif piece[0] == "csrf":
+            out.append(state.csrf_token.encode())
+        elif piece[0] == "value":
+            out.append(_value(state, piece[1]).encode())
+        else:
+            _render(piece[3] if _condition(state, piece[1], piece[2]) else piece[4], state, out)
+
+
+def fill(page: PersonalPage, state: PersonalState) -> bytes:
+    """Return the page with every marker replaced by what it is for the person."""
+    state.read(follows=page.follows, reaction_posts=page.reaction_posts)
+    out = []
+    _render(page.pieces, state, out)
+    return b"".join(out)
+
+
+class PersonalPartsMiddleware:
+    """Fill in each page's personal parts for the person it goes to.
+
+    Sits inside the CSRF middleware (which then sets the token's cookie if the page used
+    it) and outside the page caches, so kept pages are kept with their markers. A cache
+    that has already cut a page at its markers hands it over as `response.personal_page`.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        # Views read the same summary (request.personal.summary) rather than asking again.
+        request.personal = PersonalState(request)
+        response = self.get_response(request)
+        page = getattr(response, "personal_page", None)
+        if page is None and (
+            not response.streaming
+            and response.get("Content-Type", "").startswith("text/html")
+            and (_MARKER in response.content or _CSRF_PLACEHOLDER in response.content)
+        ):
+            page = parse(response.content)
+        if page is not None:
+            response.content = fill(page, request.personal)
+        return response
