@@ -188,3 +188,71 @@ def test_the_signed_in_feed_reads_the_session_person_council_and_summary_then_no
     with django_assert_num_queries(4):
         # The council, session, person, and the summary with the follow button's state.
         page(client)
+
+
+def test_a_kept_post_page_is_what_each_reader_would_have_been_rendered(client, post, council):
+    """Author, moderator, officer and resident: each gets their own report, close, link,
+    speaking-as and respond parts, whether the page was drawn for them or kept from another."""
+    services.comment_create(author=PersonFactory(), post=post, body="A reply")
+    moderator = PersonFactory(display_name="Moderator Mo")
+    CouncilRole.objects.create(council=council, person=moderator, role=CouncilRole.Role.MODERATOR)
+    parks = OrganisationFactory(council=council, slug="parks", name="Parks", kind="council_service")
+    officer = MembershipFactory(organisation=parks, person=PersonFactory(display_name="Officer Oz")).person
+    resident, second_resident = PersonFactory(display_name="Resident Rae"), PersonFactory(display_name="Resident Ros")
+    url = post.get_absolute_url()
+    for first, then in [(resident, post.author), (post.author, resident), (resident, moderator),
+                        (resident, officer), (officer, second_resident)]:
+        cache.clear()
+        client.force_login(first)
+        page(client, url)
+        client.force_login(then)
+        kept = page(client, url)
+        cache.clear()
+        assert same_but_tokens(kept) == same_but_tokens(page(client, url)), (first, then)
+
+    def parts(person):
+        client.force_login(person)
+        html = page(client, url)
+        return {
+            "report": "Report<span class=\"visually-hidden\"> this post" in html,
+            "close": "Close comments</button>" in html,
+            "link": "Link a related post" in html,
+            "speak as Parks": "Parks (shown with its badge)" in html,
+            "respond": "Give an official response" in html,
+        }
+
+    assert parts(resident) == {"report": True, "close": False, "link": False, "speak as Parks": False, "respond": False}
+    assert parts(post.author) == {"report": False, "close": True, "link": True, "speak as Parks": False, "respond": False}
+    assert parts(moderator) == {"report": True, "close": True, "link": True, "speak as Parks": False, "respond": False}
+    assert parts(officer) == {"report": True, "close": False, "link": False, "speak as Parks": True, "respond": True}
+
+
+def test_a_post_waiting_for_a_moderator_is_never_kept_for_other_readers(client, scoped, neighbourhood):
+    author = PersonFactory()
+    held = PostFactory(neighbourhood=neighbourhood, council=neighbourhood.council, author=author,
+                       title="Waiting post", state="held")
+    client.force_login(author)
+    assert "Waiting post" in page(client, held.get_absolute_url())
+    client.force_login(PersonFactory())
+    assert client.get(held.get_absolute_url()).status_code == 404
+
+
+def test_a_reader_with_a_reply_waiting_gets_a_post_page_of_their_own(client, reader, post):
+    from villagehall.conversation.models import Comment, State
+
+    client.force_login(PersonFactory())
+    page(client, post.get_absolute_url())  # kept for signed-in readers
+    held = services.comment_create(author=reader, post=post, body="My reply, waiting")
+    Comment.objects.filter(pk=held.pk).update(state=State.HELD)
+    client.force_login(reader)
+    assert "My reply, waiting" in page(client, post.get_absolute_url())
+
+
+def test_a_kept_post_page_reads_the_session_person_council_summary_and_the_post_for_its_rules(
+    client, reader, post, django_assert_num_queries
+):
+    page(client, post.get_absolute_url())
+    with django_assert_num_queries(5):
+        # The council, session, person, the summary with the follow and reaction states,
+        # and the post the close-comments and see-also rules are asked about.
+        page(client, post.get_absolute_url())

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_GET, require_POST
 from villagehall.conversation import selectors, services
 from villagehall.conversation.forms import CommentForm, PostForm
 from villagehall.conversation.models import Comment, Post, Reaction, State
-from villagehall.core.page_cache import shared_page
+from villagehall.core.page_cache import page_not_kept, shared_page
 from villagehall.guests.forms import GuestCommentForm
 from villagehall.moderation.rate_limits import RateLimited, rate_limit_take
 from villagehall.moderation.selectors import profile_shown_to
@@ -161,15 +161,17 @@ def _post_page(request, post, *, comment_form=None, guest_form=None, status=200)
         "see_also": selectors.see_also(post=post, reader=_reader(request)),
         "single_thread": thread_id.isdigit(),
         "follow_target": ("post", post.pk),
-        "may_close": request.user.has_perm("conversation.post_close_comments", post),
-        "may_link": request.user.has_perm("conversation.post_link", post),
         "moderating": request.personal.summary.moderating,
     }, status=status)
 
 
+@shared_page(unless=lambda summary: summary.held_comments > 0)
 @require_GET
 def post_page(request, council_slug, post_id):
     post = access_post(post_id, request.user)
+    if post.state != State.PUBLISHED:
+        # Shown to its author and the moderators only: not a page to keep for others like them.
+        page_not_kept(request)
     if request.htmx and request.GET.get("comments"):
         number = _page_number(request, "comments")
         comments = SimpleLazyObject(

@@ -78,11 +78,22 @@ class AnonymousPageCacheMiddleware:
         return response
 
 
-def shared_page(view):
+def shared_page(view=None, *, unless=None):
     """Mark a view whose page, its personal parts aside (core.personal), is the same for every
-    signed-in reader who may see the same things, so SignedInPageCacheMiddleware may keep it."""
-    view.shared_page = True
-    return view
+    signed-in reader who may see the same things, so SignedInPageCacheMiddleware may keep it.
+
+    `unless(summary)` names readers whose page is their own (drawn for them each time).
+    """
+    def mark(view):
+        view.shared_page = unless or (lambda summary: False)
+        return view
+
+    return mark(view) if view is not None else mark
+
+
+def page_not_kept(request) -> None:
+    """Keep this response from the signed-in page cache (it shows what not every such reader may see)."""
+    request.__dict__.pop("_shared_page", None)
 
 
 def _pending_messages(request) -> bool:
@@ -93,8 +104,8 @@ class SignedInPageCacheMiddleware:
     """Serve pages marked @shared_page to signed-in readers from the cache.
 
     A page is kept once for everyone who may see the same things — the members-only
-    spaces they belong to, whether they moderate, whether their email address is confirmed
-    — keyed by the council's content version, cut at its personal parts (core.personal),
+    spaces they belong to, the organisations they may speak for, whether they moderate,
+    whether their email address is confirmed — keyed by the council's content version, cut at its personal parts (core.personal),
     which PersonalPartsMiddleware fills in for each reader on the way out. The versions of
     one address are kept together, so the follows and reactions the page asks about are
     read in the same statement as the reader's summary. Sits after CouncilMiddleware, so
@@ -117,8 +128,9 @@ class SignedInPageCacheMiddleware:
 
     def process_view(self, request, view_func, view_args, view_kwargs):
         council = getattr(request, "council", None)
+        own_page = getattr(view_func, "shared_page", None)
         if (
-            not getattr(view_func, "shared_page", False)
+            own_page is None
             or request.method not in ("GET", "HEAD")
             or council is None
             or not request.user.is_authenticated
@@ -136,7 +148,9 @@ class SignedInPageCacheMiddleware:
             reaction_posts=set().union(*(page.reaction_posts for page, _ in versions.values())),
         )
         summary = personal.summary
-        readers = (summary.spaces, summary.moderating, summary.email_confirmed)
+        if own_page(summary):
+            return None
+        readers = (summary.spaces, summary.memberships, summary.moderating, summary.email_confirmed)
         if readers not in versions:
             request._shared_page = (key, readers, versions)
             return None

@@ -70,6 +70,8 @@ class Summary:
     moderating: bool = False
     email_confirmed: bool = True
     spaces: frozenset = frozenset()  # members-only organisations they belong to
+    memberships: frozenset = frozenset()  # every organisation they belong to (they may speak for it)
+    held_comments: int = 0  # their replies waiting for a moderator, which only they see
 
 
 class _Tables:
@@ -79,14 +81,14 @@ class _Tables:
     def names(self) -> dict:
         from allauth.account.models import EmailAddress
 
-        from villagehall.conversation.models import Follow, Reaction
+        from villagehall.conversation.models import Comment, Follow, Reaction
         from villagehall.notifications.models import Notification
         from villagehall.people.models import CouncilRole, Membership, Organisation
 
         q = connection.ops.quote_name
         return {
             model.__name__: q(model._meta.db_table)
-            for model in (EmailAddress, Follow, Reaction, Notification, CouncilRole, Membership, Organisation)
+            for model in (EmailAddress, Comment, Follow, Reaction, Notification, CouncilRole, Membership, Organisation)
         }
 
 
@@ -118,11 +120,15 @@ def _personal_reads(*, person_id, council_id, summary=True, follows=(), reaction
         part(f"SELECT 'moderating', COUNT(*), CAST(NULL AS bigint) FROM {t['CouncilRole']} WHERE MINE AND role IN ({roles})")
         parts.append(f"SELECT 'confirmed', COUNT(*), CAST(NULL AS bigint) FROM {t['EmailAddress']} WHERE user_id = %s AND verified = %s")
         params.extend([person_id, True])
+        # Every membership, marked when the organisation's space is members-only.
         parts.append(
-            f"SELECT 'space', m.organisation_id, CAST(NULL AS bigint) FROM {t['Membership']} m JOIN {t['Organisation']} o"
-            f" ON o.id = m.organisation_id WHERE m.council_id = %s AND m.person_id = %s AND o.members_only = %s"
+            f"SELECT 'member', m.organisation_id, CASE WHEN o.members_only THEN 1 ELSE 0 END FROM {t['Membership']} m"
+            f" JOIN {t['Organisation']} o ON o.id = m.organisation_id WHERE m.council_id = %s AND m.person_id = %s"
         )
-        params.extend([council_id, person_id, True])
+        params.extend([council_id, person_id])
+        # Says "not published" as well as "held" so SQLite uses the small index of replies not published.
+        part(f"SELECT 'held', COUNT(*), CAST(NULL AS bigint) FROM {t['Comment']} WHERE MINE AND state <> 'published'"
+             " AND state = 'held'", column="author_id")
     for kind in FOLLOW_TARGETS:
         if ids := {pk for target, pk in follows if target == kind}:
             part(f"SELECT 'follow:{kind}', {kind}_id, CAST(NULL AS bigint) FROM {t['Follow']} WHERE MINE AND {kind}_id IN ({_ids(ids)})",
@@ -143,6 +149,7 @@ class PersonalState:
     _asked_posts: set = field(default_factory=set)
     _summary: Summary = None
     _answers: dict = field(default_factory=dict)
+    _objects: dict = field(default_factory=dict)  # the objects "may" regions ask about, read once each
 
     @cached_property
     def person(self):
@@ -174,12 +181,18 @@ class PersonalState:
     def may(self, perm: str, label: str, pk: int) -> bool:
         """Return the rule's answer for the person on the object (read once per response)."""
         from villagehall.core.tenancy import council_scope
+        from villagehall.moderation.selectors import moderating_already_read
 
         key = (perm, label, pk)
         if key not in self._answers:
-            with council_scope(self.council):
-                model = apps.get_model(label)
-                target = model._default_manager.filter(pk=pk).first()
+            if (label, pk) not in self._objects:
+                with council_scope(self.council):
+                    self._objects[label, pk] = apps.get_model(label)._default_manager.filter(pk=pk).first()
+            target = self._objects[label, pk]
+            # The summary has just said whether they moderate: rules need not ask again.
+            with council_scope(self.council), moderating_already_read(
+                person=self.person, council=self.council, moderating=self.summary.moderating
+            ):
                 self._answers[key] = target is not None and self.person.has_perm(perm, target)
         return self._answers[key]
 
@@ -202,12 +215,14 @@ class PersonalState:
         self._asked_follows |= follows
         self._asked_posts |= reaction_posts
         counts = {}
-        spaces = set()
+        memberships, spaces = set(), set()
         for what, a, b in rows:
             if what.startswith("follow:"):
                 self.follows.add((what[len("follow:"):], a))
-            elif what == "space":
-                spaces.add(a)
+            elif what == "member":
+                memberships.add(a)
+                if b:
+                    spaces.add(a)
             elif what.startswith("reacted:"):
                 self.reactions.add((a, b or 0, what[len("reacted:"):]))
             else:
@@ -219,6 +234,8 @@ class PersonalState:
                 moderating=self.person.is_active and (self.person.is_superuser or counts["moderating"] > 0),
                 email_confirmed=counts["confirmed"] > 0,
                 spaces=frozenset(spaces),
+                memberships=frozenset(memberships),
+                held_comments=counts["held"],
             )
 
 

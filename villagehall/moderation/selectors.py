@@ -1,6 +1,8 @@
 """Reads for moderation: who moderates, who is held or blocked, the queue, a thing's
 history, the reasons on offer, the policy and the audit log."""
 
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -18,8 +20,27 @@ MODERATING_ROLES = (CouncilRole.Role.ADMINISTRATOR, CouncilRole.Role.MODERATOR)
 QUEUE_AT_MOST = 200
 
 
+# (person id, council id, answer) while a request's reader summary, which read it, is being used.
+_moderating_already_read = ContextVar("moderating_already_read", default=None)
+
+
+@contextmanager
+def moderating_already_read(*, person, council, moderating: bool):
+    """Answer person_is_moderator for this person in this council from a read made moments ago."""
+    token = _moderating_already_read.set((person.pk, council.pk, moderating))
+    try:
+        yield
+    finally:
+        _moderating_already_read.reset(token)
+
+
 def person_is_moderator(*, person) -> bool:
     """Return True if the person moderates the current council (moderators, council and site administrators)."""
+    from villagehall.core.tenancy import current_council
+
+    already_read = _moderating_already_read.get()
+    if already_read is not None and already_read[:2] == (person.pk, getattr(current_council(), "pk", None)):
+        return already_read[2]
     return person.is_authenticated and person.is_active and (
         person.is_superuser or CouncilRole.objects.filter(person=person, role__in=MODERATING_ROLES).exists()
     )
