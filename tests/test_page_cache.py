@@ -4,6 +4,7 @@ import pytest
 
 from villagehall.conversation import services
 from tests.factories import PersonFactory, PostFactory
+from tests.projects.town import town  # noqa: F401  (the shared fixture)
 
 
 def test_anonymous_pages_are_cached_and_change_with_the_content(client, scoped, neighbourhood):
@@ -53,3 +54,25 @@ def test_signed_in_feeds_show_a_new_post_at_once(client, scoped, neighbourhood):
                          neighbourhood=neighbourhood)
     page = client.get("/testborough/northfield/").content.decode()
     assert "Spare compost" in page and "Nothing here yet" not in page
+
+
+def test_an_organisations_offers_outlast_replies_and_change_with_the_offers(client, town):
+    """Offers, support and projects are kept apart from the conversation around them: a reply
+    redraws the page's posts without reading them again, a new offer shows at once."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from villagehall.offers import services as offers
+
+    offers.offer_create(person=town.olu, kind="fund", title="Green spaces fund", organisation=town.parks,
+                        budget=1000, neighbourhoods=[town.northfield])
+    post = services.post_create(author=town.olu, kind="update", title="Mowing this week", body="Tuesday.",
+                                organisation=town.parks)
+    assert "Green spaces fund" in client.get("/testborough/org/parks/").content.decode()
+    services.comment_create(author=town.rita, post=post, body="Thank you")
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get("/testborough/org/parks/").content.decode()
+    assert "1 comment" in page and "Green spaces fund" in page
+    assert not [q for q in queries.captured_queries if "offers_offer" in q["sql"]]
+    offers.offer_create(person=town.olu, kind="equipment", title="Litter pickers", organisation=town.parks, quantity=20)
+    assert "Litter pickers" in client.get("/testborough/org/parks/").content.decode()

@@ -102,7 +102,7 @@ def post_create(
     if state == State.PUBLISHED:
         # A held post takes part once a moderator lets it through (post_moderated_change).
         _record_post(post)
-        council_content_changed()
+        council_content_changed(conversation_only=True)
     return post
 
 
@@ -135,7 +135,7 @@ def comment_create(*, author, post, body, parent=None, acting_for=None, at=None)
     if state == State.PUBLISHED:
         Post.objects.filter(pk=post.pk).update(comment_count=F("comment_count") + 1)
         _record_comment(comment, post)
-        council_content_changed()
+        council_content_changed(conversation_only=True)
     return comment
 
 
@@ -159,7 +159,7 @@ def reaction_toggle(*, person, post, kind, comment=None, at=None) -> bool:
     if existing.exists():
         existing.delete()
         target_model.objects.filter(pk=target_pk).update(**{field: F(field) - 1})
-        council_content_changed()
+        council_content_changed(conversation_only=True)
         return False
     try:
         with transaction.atomic():
@@ -175,7 +175,7 @@ def reaction_toggle(*, person, post, kind, comment=None, at=None) -> bool:
         neighbourhood=post.neighbourhood or (post.organisation.neighbourhood if post.organisation else None),
         group=community_space_of(post.organisation), thread=_thread_of(post), post=post,
     )
-    council_content_changed()
+    council_content_changed(conversation_only=True)
     return True
 
 
@@ -186,7 +186,7 @@ def post_set_comments_closed(*, person, post, closed: bool) -> Post:
         raise PermissionDenied("Only the author or a moderator can close comments.")
     post.comments_closed = closed
     post.save(update_fields=["comments_closed"])
-    council_content_changed()
+    council_content_changed(conversation_only=True)
     return post
 
 
@@ -198,7 +198,7 @@ def post_link_add(*, person, from_post, to_post) -> PostLink:
     if from_post.pk == to_post.pk:
         raise ValidationError("A post cannot link to itself.")
     link, _ = PostLink.objects.get_or_create(from_post=from_post, to_post=to_post, defaults={"added_by": person})
-    council_content_changed()
+    council_content_changed(conversation_only=True)
     return link
 
 

@@ -3,7 +3,9 @@
 Most readers are not signed in, and what they see of a council is the same for all of
 them. Their pages are cached under the council's `content_version`, which every write to
 the council's content moves on (in the same transaction as the write), so a cached page
-is never older than the last change it could show.
+is never older than the last change it could show. Parts of pages that show none of the
+conversation (an organisation's offers, support and projects) are kept under the council's
+`records_version`, which replies, reactions and new posts leave alone.
 """
 
 from django.conf import settings
@@ -17,16 +19,23 @@ from villagehall.core.tenancy import current_council
 CACHE_SECONDS = 600
 
 
-def council_content_changed(*, council=None, every_council=False) -> None:
-    """Mark the current council's pages (or every council's) as changed."""
+def council_content_changed(*, council=None, every_council=False, conversation_only=False) -> None:
+    """Mark the current council's pages (or every council's) as changed.
+
+    `conversation_only` says the change was to posts, replies, reactions or follows alone,
+    so parts of pages kept under the council's records_version stay as they are.
+    """
     from villagehall.places.models import Council
 
+    versions = {"content_version": F("content_version") + 1}
+    if not conversation_only:
+        versions["records_version"] = F("records_version") + 1
     if every_council:
-        Council.objects.update(content_version=F("content_version") + 1)
+        Council.objects.update(**versions)
         return
     council = council or current_council()
     if council is not None:
-        Council.objects.filter(pk=council.pk).update(content_version=F("content_version") + 1)
+        Council.objects.filter(pk=council.pk).update(**versions)
 
 
 def _cacheable_request(request) -> bool:

@@ -39,6 +39,10 @@ class Council(models.Model):
     # Goes up by one whenever anything shown on the council's pages changes; cached pages
     # are keyed by it, so a change makes every older copy unreachable at once.
     content_version = models.PositiveBigIntegerField(default=0, editable=False)
+    # Goes up with every change but the conversation's own (posts, replies, reactions, follows),
+    # which are most changes: parts of pages that show none of the conversation (offers,
+    # support, projects) are kept under it, and outlast replies and reactions.
+    records_version = models.PositiveBigIntegerField(default=0, editable=False)
 
     class Meta:
         ordering = ["name"]
