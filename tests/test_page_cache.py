@@ -76,3 +76,29 @@ def test_an_organisations_offers_outlast_replies_and_change_with_the_offers(clie
     assert not [q for q in queries.captured_queries if "offers_offer" in q["sql"]]
     offers.offer_create(person=town.olu, kind="equipment", title="Litter pickers", organisation=town.parks, quantity=20)
     assert "Litter pickers" in client.get("/testborough/org/parks/").content.decode()
+
+
+def test_a_posts_replies_outlast_what_happens_on_other_posts_and_change_with_their_own(client, scoped, neighbourhood):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    here = PostFactory(neighbourhood=neighbourhood, council=neighbourhood.council, title="Library hours")
+    elsewhere = PostFactory(neighbourhood=neighbourhood, council=neighbourhood.council, title="Bin day")
+    first = services.comment_create(author=PersonFactory(), post=here, body="Open late on Thursdays")
+    client.force_login(PersonFactory())
+    assert "Open late on Thursdays" in client.get(here.get_absolute_url()).content.decode()
+
+    services.comment_create(author=PersonFactory(), post=elsewhere, body="Tuesdays now")
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get(here.get_absolute_url()).content.decode()
+    assert "Open late on Thursdays" in page
+    assert not [q for q in queries.captured_queries if '"conversation_comment"."body"' in q["sql"]], "replies read again"
+
+    services.reaction_toggle(person=PersonFactory(), post=here, comment=first, kind="thanks")
+    assert "1 person says thanks" in client.get(here.get_absolute_url()).content.decode()
+    services.comment_create(author=PersonFactory(), post=here, body="And Saturday mornings")
+    page = client.get(here.get_absolute_url()).content.decode()
+    assert "And Saturday mornings" in page and 'class="reply-link"' in page
+    services.post_set_comments_closed(person=here.author, post=here, closed=True)
+    page = client.get(here.get_absolute_url()).content.decode()
+    assert "Comments are closed" in page and 'class="reply-link"' not in page

@@ -52,6 +52,10 @@ class Post(CouncilOwned):
     comments_closed = models.BooleanField(default=False)
     created_at = models.DateTimeField(db_index=True)
     comment_count = models.PositiveIntegerField(default=0)
+    # Goes up with every reply to the post and every reaction to a reply. A post's kept replies
+    # are keyed by it and by the council's records_version (core.page_cache), so they outlast
+    # what happens on other posts.
+    comments_version = models.PositiveIntegerField(default=0, editable=False)
     like_count = models.PositiveIntegerField(default=0)
     thanks_count = models.PositiveIntegerField(default=0)
     see_also = models.ManyToManyField("self", through="PostLink", symmetrical=False, related_name="+", blank=True)

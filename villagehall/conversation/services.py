@@ -132,8 +132,12 @@ def comment_create(*, author, post, body, parent=None, acting_for=None, at=None)
     if parent is None:
         comment.root = comment
         comment.save(update_fields=["root"])
+    # A reply waiting for a moderator changes what its author sees of the replies too.
+    changed = {"comments_version": F("comments_version") + 1}
     if state == State.PUBLISHED:
-        Post.objects.filter(pk=post.pk).update(comment_count=F("comment_count") + 1)
+        changed["comment_count"] = F("comment_count") + 1
+    Post.objects.filter(pk=post.pk).update(**changed)
+    if state == State.PUBLISHED:
         _record_comment(comment, post)
         council_content_changed(conversation_only=True)
     return comment
@@ -156,6 +160,8 @@ def reaction_toggle(*, person, post, kind, comment=None, at=None) -> bool:
     target_model, target_pk = (Comment, comment.pk) if comment else (Post, post.pk)
     field = _count_field(kind)
     existing = Reaction.objects.filter(person=person, post=post, comment=comment, kind=kind)
+    if comment is not None:
+        Post.objects.filter(pk=post.pk).update(comments_version=F("comments_version") + 1)
     if existing.exists():
         existing.delete()
         target_model.objects.filter(pk=target_pk).update(**{field: F(field) - 1})

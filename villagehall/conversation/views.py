@@ -121,7 +121,8 @@ def _comments_key(request, post, part) -> str:
     person = request.user
     if not person.is_authenticated:
         return f"{part}:anonymous"
-    if selectors.has_held_comments(post=post, person=person):
+    # The reader's summary counts their waiting replies across the council: none there, none here.
+    if request.personal.summary.held_comments and selectors.has_held_comments(post=post, person=person):
         return f"{part}:person{person.pk}"
     return f"{part}:signed-in"
 
