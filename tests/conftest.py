@@ -36,6 +36,16 @@ def empty_cache():
     cache.clear()
 
 
+@pytest.fixture(autouse=True, scope="session")
+def councils_read_each_time():
+    # Tests run inside transactions that are never committed, so PostgreSQL never announces
+    # their changes to the councils: a kept council row would go stale. tests/test_council_directory.py
+    # tries the kept rows with committed changes.
+    from django.conf import settings
+
+    settings.COUNCILS_KEPT_IN_PROCESS = False
+
+
 @pytest.fixture
 def council(db):
     return CouncilFactory(slug="testborough", name="Testborough Council")

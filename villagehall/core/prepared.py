@@ -36,6 +36,15 @@ class RowLookup:
 
     def get(self, value, *, using="default"):
         """Return the instance whose column equals value, or None."""
+        values = self.row(value, using=using)
+        return None if values is None else self.instance(values, using=using)
+
+    def instance(self, values, *, using="default"):
+        """Return a new instance of the model from values row() returned."""
+        return self.model.from_db(using, self.names, list(values))
+
+    def row(self, value, *, using="default") -> tuple | None:
+        """Return the converted values of the row whose column equals value, or None."""
         connection = connections[using]
         if connection.vendor not in self._prepared:
             self._prepared[connection.vendor] = self._prepare(connection)
@@ -49,4 +58,4 @@ class RowLookup:
         for index, column, found in converters:
             for converter in found:
                 values[index] = converter(values[index], column, connection)
-        return self.model.from_db(using, self.names, values)
+        return tuple(values)

@@ -1,0 +1,83 @@
+"""On PostgreSQL each server process keeps the councils' rows and hears of every committed
+change to them: pages stop reading the council each time, and never show one older than
+the last change, even when the listening connection is lost."""
+
+import time
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from villagehall.conversation import services
+from villagehall.places.models import Council
+from villagehall.places.selectors import COUNCILS, council_by_slug
+from tests.factories import CouncilFactory, NeighbourhoodFactory, PersonFactory, PostFactory
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def within(seconds, check):
+    """Return check()'s first true answer within the time, or its last answer."""
+    deadline = time.monotonic() + seconds
+    while True:
+        answer = check()
+        if answer or time.monotonic() > deadline:
+            return answer
+        time.sleep(0.02)
+
+
+def kept(slug) -> bool:
+    """Return True if the council is found without asking the database."""
+    council_by_slug(slug=slug)
+    with CaptureQueriesContext(connection) as queries:
+        council_by_slug(slug=slug)
+    return len(queries) == 0
+
+
+@pytest.fixture
+def listening(settings):
+    if connection.vendor != "postgresql":
+        pytest.skip("about PostgreSQL, which announces changes")
+    settings.COUNCILS_KEPT_IN_PROCESS = True
+    council = CouncilFactory(slug="testborough", name="Testborough Council")
+    assert within(5, lambda: kept("testborough")), "the listener never started"
+    yield council
+    COUNCILS.stop()
+
+
+def test_a_council_is_read_once_and_again_after_any_change(listening):
+    assert council_by_slug(slug="testborough").name == "Testborough Council"
+    Council.objects.filter(pk=listening.pk).update(name="Testborough Borough Council")
+    assert within(2, lambda: council_by_slug(slug="testborough").name == "Testborough Borough Council")
+    assert within(2, lambda: kept("testborough"))
+    assert council_by_slug(slug="nowhere") is None
+
+
+def test_each_caller_gets_its_own_council(listening):
+    first = council_by_slug(slug="testborough")
+    first.name = "Changed by one request only"
+    assert council_by_slug(slug="testborough").name == "Testborough Council"
+
+
+def test_an_anonymous_page_shows_a_new_reply_once_it_is_committed(client, listening):
+    neighbourhood = NeighbourhoodFactory(council=listening, slug="northfield", name="Northfield")
+    post = PostFactory(neighbourhood=neighbourhood, council=listening, title="Library hours")
+    assert "1 comment" not in client.get("/testborough/northfield/").content.decode()
+    from villagehall.core.tenancy import council_scope
+
+    with council_scope(listening):
+        services.comment_create(author=PersonFactory(), post=post, body="Open late on Thursdays")
+    assert within(2, lambda: "1 comment" in client.get("/testborough/northfield/").content.decode())
+
+
+def test_losing_the_listening_connection_never_serves_an_old_council(listening):
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE query LIKE 'LISTEN villagehall_councils%%'"
+        )
+        assert cursor.fetchone() is not None
+    Council.objects.filter(pk=listening.pk).update(name="Renamed while nobody listened")
+    # Read at once: while the listener is away nothing is kept, and on its return it forgets all.
+    assert council_by_slug(slug="testborough").name == "Renamed while nobody listened"
+    assert within(15, lambda: kept("testborough")), "the listener did not come back"
+    assert council_by_slug(slug="testborough").name == "Renamed while nobody listened"
