@@ -178,15 +178,15 @@ def test_what_people_write_cannot_ask_for_a_readers_own_parts(client, reader, sc
     assert reader.email not in html
 
 
-def test_the_signed_in_feed_reads_the_session_person_council_and_summary_then_nothing_more(
+def test_the_signed_in_feed_reads_the_session_with_the_person_the_council_and_summary_then_nothing_more(
     client, reader, post, django_assert_num_queries
 ):
-    with django_assert_num_queries(8):
-        # The council, session, person and the reader's summary; the neighbourhood, its
-        # posts (counted, then read with their related rows); the follow button's state.
+    with django_assert_num_queries(7):
+        # The council, the session with its person, the reader's summary; the neighbourhood,
+        # its posts (counted, then read with their related rows); the follow button's state.
         page(client)
-    with django_assert_num_queries(4):
-        # The council, session, person, and the summary with the follow button's state.
+    with django_assert_num_queries(3):
+        # The council, the session with its person, and the summary with the follow button's state.
         page(client)
 
 
@@ -252,7 +252,7 @@ def test_a_kept_post_page_reads_the_session_person_council_summary_and_the_post_
     client, reader, post, django_assert_num_queries
 ):
     page(client, post.get_absolute_url())
-    with django_assert_num_queries(5):
-        # The council, session, person, the summary with the follow and reaction states,
-        # and the post the close-comments and see-also rules are asked about.
+    with django_assert_num_queries(4):
+        # The council, the session with its person, the summary with the follow and reaction
+        # states, and the post the close-comments and see-also rules are asked about.
         page(client, post.get_absolute_url())

@@ -66,3 +66,26 @@ def test_a_denied_page_is_still_denied(client, council, signed_in):
         client.force_login(PersonFactory())
     response = client.get("/testborough/moderation/")
     assert response.status_code in (302, 403, 404)
+
+
+def test_the_session_and_its_person_are_one_statement_and_never_an_old_person(client, council):
+    person = PersonFactory(display_name="Sue Signed-In")
+    client.force_login(person)
+    with CaptureQueriesContext(connection) as queries:
+        assert "Sue Signed-In" in client.get("/testborough/").content.decode()
+    assert not any('FROM "people_person"' in query["sql"] for query in queries), "the person was read again"
+    Person.objects.filter(pk=person.pk).update(display_name="Sue Renamed")
+    assert "Sue Renamed" in client.get("/testborough/").content.decode()
+    Person.objects.filter(pk=person.pk).update(is_active=False)
+    html = client.get("/testborough/").content.decode()
+    assert "Sue Renamed" not in html and "Sign in" in html
+
+
+def test_a_session_that_names_someone_else_is_not_trusted_for_the_person(client, council):
+    from villagehall.core.models import Session as NamedSession
+
+    person, other = PersonFactory(display_name="Sue Signed-In"), PersonFactory(display_name="Olly Other")
+    client.force_login(person)
+    NamedSession.objects.update(person_id=other.pk)
+    html = client.get("/testborough/").content.decode()
+    assert "Sue Signed-In" in html and "Olly Other" not in html

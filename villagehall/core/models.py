@@ -1,6 +1,7 @@
-"""What every app shares: the council's audit log."""
+"""What every app shares: the council's audit log, and the sessions of people signed in."""
 
 from django.conf import settings
+from django.contrib.sessions.base_session import AbstractBaseSession
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.utils import timezone
@@ -36,3 +37,19 @@ class AuditEntry(CouncilOwned):
 
     def __str__(self):
         return f"{self.actor_name or 'Village Hall'}: {self.action} {self.target_label}".strip()
+
+
+class Session(AbstractBaseSession):
+    """A browser's session, which also names the person signed in with it.
+
+    Naming the person lets the request's first statement read the session and the person
+    together (core.sessions); the session data stays the authority on who it is.
+    """
+
+    person_id = models.BigIntegerField(null=True, blank=True)
+
+    @classmethod
+    def get_session_store_class(cls):
+        from villagehall.core.sessions import SessionStore
+
+        return SessionStore

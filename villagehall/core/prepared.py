@@ -19,13 +19,15 @@ class RowLookup:
         self.names = [field.attname for field in self.fields]
         self._prepared = {}
 
+    def columns(self, connection, alias: str) -> str:
+        """Return the model's columns for a SELECT list, from the table under `alias`."""
+        q = connection.ops.quote_name
+        return ", ".join(f"{alias}.{q(field.column)}" for field in self.fields)
+
     def _prepare(self, connection):
         table = self.model._meta.db_table
         q = connection.ops.quote_name
-        sql = (
-            f"SELECT {', '.join(q(field.column) for field in self.fields)} FROM {q(table)}"
-            f" WHERE {q(self.column)} = %s"
-        )
+        sql = f"SELECT {self.columns(connection, q(table))} FROM {q(table)} WHERE {q(self.column)} = %s"
         converters = []
         for index, field in enumerate(self.fields):
             column = field.get_col(table)
@@ -52,10 +54,14 @@ class RowLookup:
         with connection.cursor() as cursor:
             cursor.execute(sql, [value])
             row = cursor.fetchone()
-        if row is None:
-            return None
+        return None if row is None else self.converted(row, connection)
+
+    def converted(self, row, connection) -> tuple:
+        """Return a row of the model's columns (as columns() lists them) converted as the ORM would."""
+        if connection.vendor not in self._prepared:
+            self._prepared[connection.vendor] = self._prepare(connection)
         values = list(row)
-        for index, column, found in converters:
+        for index, column, found in self._prepared[connection.vendor][1]:
             for converter in found:
                 values[index] = converter(values[index], column, connection)
         return tuple(values)

@@ -1,33 +1,71 @@
-"""Sessions kept in the database, read with one prepared statement.
+"""Sessions kept in the database, read together with the signed-in person in one statement.
 
-Every signed-in request reads its session first. Django's database sessions build that
-read through the ORM each time, which costs more than running it; this store runs the
-same SELECT as plain SQL. With a shared cache (REDIS_URL) the settings use Django's
-`cached_db` sessions instead, which read from the cache and fall back to the database.
-An in-process cache is never used for sessions: another server process would still find
-a session there after signing out had deleted it.
+Every signed-in request reads its session and then the person it names. Django's database
+sessions build the first read through the ORM each time, which costs more than running it,
+and the second is another round trip. This store keeps sessions in a table that also names
+the person (core.models.Session) and reads both with one plain SQL statement; the
+authentication backends (people.authentication) take the person from it when the session
+names the same person, and read them as before otherwise. With a shared cache (REDIS_URL)
+the settings use Django's `cached_db` sessions instead, which read from the cache and fall
+back to the database. An in-process cache is never used for sessions: another server
+process would still find a session there after signing out had deleted it.
 """
 
+from contextvars import ContextVar
+
+from django.contrib.auth import SESSION_KEY
 from django.contrib.sessions.backends.db import SessionStore as DatabaseSessionStore
+from django.core.signals import request_finished
 from django.db import connections, router
+from django.dispatch import receiver
 from django.utils import timezone
+
+# (person id, converted row) read with this request's session, until a backend takes it.
+person_read_with_session = ContextVar("person_read_with_session", default=None)
+
+
+@receiver(request_finished, dispatch_uid="villagehall.core.sessions.forget_person_read")
+def _forget_person_read(**kwargs):
+    # Server threads serve one request after another: nothing read for one is left for the next.
+    person_read_with_session.set(None)
 
 
 class SessionStore(DatabaseSessionStore):
-    """Django's database session store, with the session read by plain SQL."""
+    """Django's database session store, in a table that names the person, read by plain SQL."""
+
+    @classmethod
+    def get_model_class(cls):
+        from villagehall.core.models import Session
+
+        return Session
+
+    def create_model_instance(self, data):
+        session = super().create_model_instance(data)
+        try:
+            session.person_id = int(data[SESSION_KEY])
+        except (KeyError, TypeError, ValueError):
+            session.person_id = None
+        return session
 
     def load(self):
+        from villagehall.people.authentication import PERSON_BY_ID
+        from villagehall.people.models import Person
+
         model = self.model
         connection = connections[router.db_for_read(model)]
         q = connection.ops.quote_name
         with connection.cursor() as cursor:
             cursor.execute(
-                f"SELECT {q('session_data')} FROM {q(model._meta.db_table)}"
-                f" WHERE {q('session_key')} = %s AND {q('expire_date')} > %s",
+                f"SELECT s.{q('session_data')}, {PERSON_BY_ID.columns(connection, 'p')}"
+                f" FROM {q(model._meta.db_table)} s LEFT JOIN {q(Person._meta.db_table)} p ON p.{q('id')} = s.{q('person_id')}"
+                f" WHERE s.{q('session_key')} = %s AND s.{q('expire_date')} > %s",
                 [self.session_key, connection.ops.adapt_datetimefield_value(timezone.now())],
             )
             row = cursor.fetchone()
         if row is None:
+            person_read_with_session.set(None)
             self._session_key = None
             return {}
+        person = None if row[1] is None else PERSON_BY_ID.converted(row[1:], connection)
+        person_read_with_session.set(None if person is None else (person[PERSON_BY_ID.names.index("id")], person))
         return self.decode(row[0])

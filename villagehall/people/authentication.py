@@ -1,9 +1,10 @@
 """Signing in, and finding who is signed in on each request.
 
 The backends are Django's (usernames, for the admin) and allauth's (email addresses),
-unchanged but for one thing: the signed-in person, looked up on every request, is read
-with a statement built once (core.prepared) rather than a query the ORM builds afresh,
-which cost several times the read itself.
+unchanged but for one thing: the signed-in person, looked up on every request, comes
+from the statement that read the session (core.sessions), or else is read with a
+statement built once (core.prepared) rather than a query the ORM builds afresh, which
+cost several times the read itself.
 """
 
 from allauth.account.auth_backends import AuthenticationBackend
@@ -11,9 +12,10 @@ from django.contrib.auth.backends import ModelBackend
 from django.core.exceptions import ValidationError
 
 from villagehall.core.prepared import RowLookup
+from villagehall.core.sessions import person_read_with_session
 from villagehall.people.models import Person
 
-_PERSON_BY_ID = RowLookup(Person, "id")
+PERSON_BY_ID = RowLookup(Person, "id")
 
 
 class _ReadsPersonOnce:
@@ -22,7 +24,13 @@ class _ReadsPersonOnce:
             person_id = Person._meta.pk.to_python(user_id)
         except ValidationError:
             return None
-        person = _PERSON_BY_ID.get(person_id)
+        read = person_read_with_session.get()
+        if read is not None and read[0] == person_id:
+            # Read a moment ago with the session that names them (core.sessions): taken once.
+            person_read_with_session.set(None)
+            person = PERSON_BY_ID.instance(read[1])
+        else:
+            person = PERSON_BY_ID.get(person_id)
         return person if person is not None and self.user_can_authenticate(person) else None
 
 
