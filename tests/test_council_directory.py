@@ -9,6 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from villagehall.conversation import services
+from villagehall.places.directory import APPLICATION_NAME
 from villagehall.places.models import Council
 from villagehall.places.selectors import COUNCILS, council_by_slug
 from tests.factories import CouncilFactory, NeighbourhoodFactory, PersonFactory, PostFactory
@@ -73,7 +74,8 @@ def test_an_anonymous_page_shows_a_new_reply_once_it_is_committed(client, listen
 def test_losing_the_listening_connection_never_serves_an_old_council(listening):
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE query LIKE 'LISTEN villagehall_councils%%'"
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = %s AND datname = current_database()",
+            [APPLICATION_NAME],
         )
         assert cursor.fetchone() is not None
     Council.objects.filter(pk=listening.pk).update(name="Renamed while nobody listened")
@@ -81,3 +83,26 @@ def test_losing_the_listening_connection_never_serves_an_old_council(listening):
     assert council_by_slug(slug="testborough").name == "Renamed while nobody listened"
     assert within(15, lambda: kept("testborough")), "the listener did not come back"
     assert council_by_slug(slug="testborough").name == "Renamed while nobody listened"
+
+
+def test_a_connection_that_does_not_hear_its_own_heartbeat_keeps_nothing(settings):
+    """As through a pooler in transaction mode: LISTEN is accepted, notifications never come."""
+    from villagehall.core.prepared import RowLookup
+    from villagehall.places.directory import CouncilDirectory
+
+    if connection.vendor != "postgresql":
+        pytest.skip("about PostgreSQL, which announces changes")
+    settings.COUNCILS_KEPT_IN_PROCESS = True
+    deaf = CouncilDirectory(RowLookup(Council, "slug"))
+    deaf.heartbeat_sql = "SELECT pg_notify('somewhere_else', %s)"
+    CouncilFactory(slug="testborough", name="Testborough Council")
+    try:
+        deadline = time.monotonic() + 2
+        while time.monotonic() < deadline:
+            deaf.get("testborough")
+            with CaptureQueriesContext(connection) as queries:
+                assert deaf.get("testborough").name == "Testborough Council"
+            assert len(queries) == 1
+            time.sleep(0.1)
+    finally:
+        deaf.stop()

@@ -11,7 +11,9 @@ is kept and every lookup reads the row.
 """
 
 import logging
+import os
 import threading
+import time
 
 from django.conf import settings
 from django.db import connections
@@ -20,10 +22,14 @@ logger = logging.getLogger(__name__)
 
 CHANNEL = "villagehall_councils"
 RETRY_SECONDS = (0.5, 1, 2, 5, 10, 30)
+HEARTBEAT_SECONDS = 5
+APPLICATION_NAME = "villagehall council listener"  # as pg_stat_activity shows it
 
 
 class CouncilDirectory:
     """Council rows by slug, kept while change notifications are being heard."""
+
+    heartbeat_sql = f"SELECT pg_notify('{CHANNEL}', %s)"
 
     def __init__(self, lookup):
         self.lookup = lookup  # a core.prepared.RowLookup of Council by slug
@@ -88,18 +94,39 @@ class CouncilDirectory:
         failures = 0
         while not self._stop.is_set():
             try:
-                with psycopg.connect(**params, autocommit=True) as connection:
+                with psycopg.connect(**{**params, "application_name": APPLICATION_NAME}, autocommit=True) as connection:
                     connection.execute(f"LISTEN {CHANNEL}")
-                    self._forget(listening=True)
-                    failures = 0
-                    while not self._stop.is_set():
-                        # Wakes at least once a second to see whether it should stop.
-                        for _ in connection.notifies(timeout=1.0):
-                            self._forget(listening=True)
+                    self._hear(connection)
             except Exception:  # noqa: BLE001 (any failure means: stop keeping rows, try again)
                 self._forget(listening=False)
                 logger.warning("Not hearing council changes; reading councils each time until back.", exc_info=True)
                 self._stop.wait(RETRY_SECONDS[min(failures, len(RETRY_SECONDS) - 1)])
                 failures += 1
+            else:
+                failures = 0
         self._forget(listening=False)
 
+    def _hear(self, connection):
+        """Drop the kept rows at each change announced, for as long as the connection hears.
+
+        Rows are kept only once the connection has heard its own heartbeat, and again every
+        HEARTBEAT_SECONDS: a connection that stops hearing (a pooler in transaction mode
+        passes LISTEN on but never the notifications) must not leave old rows in place.
+        """
+        heartbeat = f"heartbeat:{os.getpid()}:{id(self)}"
+        sent = heard = None
+        while not self._stop.is_set():
+            now = time.monotonic()
+            if sent is None or (heard is not None and heard >= sent and now - sent > HEARTBEAT_SECONDS):
+                connection.execute(self.heartbeat_sql, [heartbeat])
+                sent = now
+            elif (heard is None or heard < sent) and now - sent > HEARTBEAT_SECONDS:
+                raise ConnectionError("the listening connection no longer hears its own heartbeat")
+            # Wakes at least once a second to send the heartbeat and see whether to stop.
+            for notification in connection.notifies(timeout=1.0):
+                if notification.payload == heartbeat:
+                    heard = time.monotonic()
+                    if not self._listening:
+                        self._forget(listening=True)
+                elif not notification.payload.startswith("heartbeat:"):
+                    self._forget(listening=self._listening)
