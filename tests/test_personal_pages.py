@@ -256,3 +256,18 @@ def test_a_kept_post_page_reads_the_session_person_council_summary_and_the_post_
         # The council, the session with its person, the summary with the follow and reaction
         # states, and the post the close-comments and see-also rules are asked about.
         page(client, post.get_absolute_url())
+
+
+def test_counting_a_readers_waiting_replies_reads_only_replies_not_published(reader, council):
+    """Counted on every page a signed-in reader opens: it must not walk every reply they wrote."""
+    from django.db import connection
+
+    from villagehall.core.personal import _personal_reads
+
+    if connection.vendor != "sqlite":
+        pytest.skip("PostgreSQL chooses by its statistics")
+    sql, params = _personal_reads(person_id=reader.pk, council_id=council.pk)
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN QUERY PLAN " + sql, params)
+        plan = " ".join(str(row[-1]) for row in cursor.fetchall())
+    assert "comment_not_published" in plan and "author_id" not in plan

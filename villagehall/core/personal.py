@@ -126,9 +126,11 @@ def _personal_reads(*, person_id, council_id, summary=True, follows=(), reaction
             f" JOIN {t['Organisation']} o ON o.id = m.organisation_id WHERE m.council_id = %s AND m.person_id = %s"
         )
         params.extend([council_id, person_id])
-        # Says "not published" as well as "held" so SQLite uses the small index of replies not published.
-        part(f"SELECT 'held', COUNT(*), CAST(NULL AS bigint) FROM {t['Comment']} WHERE MINE AND state <> 'published'"
-             " AND state = 'held'", column="author_id")
+        # Through the small index of the council's replies not published, not the author's,
+        # which holds every reply they ever wrote: SQLite takes a partial index only when
+        # the query repeats its condition word for word, as here.
+        part(f"SELECT 'held', COUNT(*), CAST(NULL AS bigint) FROM {t['Comment']} WHERE MINE"
+             " AND NOT (state = 'published') AND state = 'held'", column="author_id")
     for kind in FOLLOW_TARGETS:
         if ids := {pk for target, pk in follows if target == kind}:
             part(f"SELECT 'follow:{kind}', {kind}_id, CAST(NULL AS bigint) FROM {t['Follow']} WHERE MINE AND {kind}_id IN ({_ids(ids)})",

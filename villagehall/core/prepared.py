@@ -18,11 +18,15 @@ class RowLookup:
         self.fields = list(model._meta.concrete_fields)
         self.names = [field.attname for field in self.fields]
         self._prepared = {}
+        self._columns = {}
 
     def columns(self, connection, alias: str) -> str:
         """Return the model's columns for a SELECT list, from the table under `alias`."""
-        q = connection.ops.quote_name
-        return ", ".join(f"{alias}.{q(field.column)}" for field in self.fields)
+        key = (connection.vendor, alias)
+        if key not in self._columns:
+            q = connection.ops.quote_name
+            self._columns[key] = ", ".join(f"{alias}.{q(field.column)}" for field in self.fields)
+        return self._columns[key]
 
     def _prepare(self, connection):
         table = self.model._meta.db_table
