@@ -7,7 +7,9 @@ On PostgreSQL it is a round trip, so each process keeps the rows it has read and
 listens on its own connection for the notification that a trigger on the council table
 sends when a change is committed (migration places 0005, which names this CHANNEL); any notification drops every
 kept row. While the thread is not listening (starting, or its connection lost), nothing
-is kept and every lookup reads the row.
+is kept and every lookup reads the row. A lost connection is noticed as soon as the server
+closes it, or, if it goes silent, when its heartbeat is not heard back within
+HEARTBEAT_SECONDS; a change committed in between can go unseen until then.
 """
 
 import logging
@@ -22,7 +24,7 @@ logger = logging.getLogger(__name__)
 
 CHANNEL = "villagehall_councils"
 RETRY_SECONDS = (0.5, 1, 2, 5, 10, 30)
-HEARTBEAT_SECONDS = 5
+HEARTBEAT_SECONDS = 2
 APPLICATION_NAME = "villagehall council listener"  # as pg_stat_activity shows it
 
 
