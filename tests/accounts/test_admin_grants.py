@@ -10,21 +10,9 @@ from villagehall.people.models import CouncilRole, Membership, Organisation
 
 
 @pytest.fixture
-def administrator(council):
-    person = PersonFactory(display_name="Ada Administrator")
-    services.council_administrator_grant(person=person, council=council)
-    return person
-
-
-@pytest.fixture
 def admin_client(client, administrator):
     client.force_login(administrator)
     return client
-
-
-@pytest.fixture
-def parks(council):
-    return OrganisationFactory(council=council, slug="parks", name="Parks", kind="council_service")
 
 
 def test_adding_and_removing_an_officer_in_the_admin_is_recorded(admin_client, council, administrator, parks):

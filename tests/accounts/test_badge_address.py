@@ -19,18 +19,6 @@ OFFICE = "olu@brackenford.gov.uk"
 
 
 @pytest.fixture
-def parks(council):
-    return OrganisationFactory(council=council, slug="parks", name="Parks", kind="council_service")
-
-
-@pytest.fixture
-def administrator(council):
-    person = PersonFactory(display_name="Ada Administrator")
-    services.council_administrator_grant(person=person, council=council)
-    return person
-
-
-@pytest.fixture
 def olu(council, parks, administrator):
     """Olu signs in with a home address and has confirmed a council one, which made him a Parks officer."""
     services.council_email_domain_add(by=administrator, organisation=parks, domain="brackenford.gov.uk",

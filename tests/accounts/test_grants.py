@@ -12,18 +12,6 @@ from villagehall.core.models import AuditEntry
 from villagehall.people.models import CouncilRole, Membership, Person
 
 
-@pytest.fixture
-def parks(council):
-    return OrganisationFactory(council=council, slug="parks", name="Parks", kind="council_service")
-
-
-@pytest.fixture
-def administrator(council):
-    person = PersonFactory(display_name="Ada Administrator")
-    services.council_administrator_grant(person=person, council=council)
-    return person
-
-
 def records(*, person=None, organisation=None, **filters):
     """Return the audit log's (action, actor, target id, reason) for grants about a person or an organisation."""
     if person is not None:

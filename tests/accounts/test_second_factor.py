@@ -27,13 +27,6 @@ def required(settings):
     settings.SECOND_FACTOR_REQUIRED_FOR_ROLES = True
 
 
-@pytest.fixture
-def administrator(council):
-    person = PersonFactory(display_name="Ada Administrator")
-    services.council_administrator_grant(person=person, council=council)
-    return person
-
-
 def sign_in(client, person):
     response = client.post("/accounts/login/", {"login": person.email, "password": PASSWORD})
     assert response.status_code == 302, response.content.decode()[:2000]

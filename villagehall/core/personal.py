@@ -187,14 +187,13 @@ class PersonalState:
 
         key = (perm, label, pk)
         if key not in self._answers:
-            if (label, pk) not in self._objects:
-                with council_scope(self.council):
-                    self._objects[label, pk] = apps.get_model(label)._default_manager.filter(pk=pk).first()
-            target = self._objects[label, pk]
             # The summary has just said whether they moderate: rules need not ask again.
             with council_scope(self.council), moderating_already_read(
                 person=self.person, council=self.council, moderating=self.summary.moderating
             ):
+                if (label, pk) not in self._objects:
+                    self._objects[label, pk] = apps.get_model(label)._default_manager.filter(pk=pk).first()
+                target = self._objects[label, pk]
                 self._answers[key] = target is not None and self.person.has_perm(perm, target)
         return self._answers[key]
 

@@ -49,23 +49,23 @@ class RowLookup:
         """Return a new instance of the model from values row() returned."""
         return self.model.from_db(using, self.names, list(values))
 
+    def _statement(self, connection):
+        if connection.vendor not in self._prepared:
+            self._prepared[connection.vendor] = self._prepare(connection)
+        return self._prepared[connection.vendor]
+
     def row(self, value, *, using="default") -> tuple | None:
         """Return the converted values of the row whose column equals value, or None."""
         connection = connections[using]
-        if connection.vendor not in self._prepared:
-            self._prepared[connection.vendor] = self._prepare(connection)
-        sql, converters = self._prepared[connection.vendor]
         with connection.cursor() as cursor:
-            cursor.execute(sql, [value])
+            cursor.execute(self._statement(connection)[0], [value])
             row = cursor.fetchone()
         return None if row is None else self.converted(row, connection)
 
     def converted(self, row, connection) -> tuple:
         """Return a row of the model's columns (as columns() lists them) converted as the ORM would."""
-        if connection.vendor not in self._prepared:
-            self._prepared[connection.vendor] = self._prepare(connection)
         values = list(row)
-        for index, column, found in self._prepared[connection.vendor][1]:
+        for index, column, found in self._statement(connection)[1]:
             for converter in found:
                 values[index] = converter(values[index], column, connection)
         return tuple(values)

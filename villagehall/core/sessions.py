@@ -56,7 +56,7 @@ class SessionStore(DatabaseSessionStore):
         q = connection.ops.quote_name
         with connection.cursor() as cursor:
             cursor.execute(
-                f"SELECT s.{q('session_data')}, {PERSON_BY_ID.columns(connection, 'p')}"
+                f"SELECT s.{q('session_data')}, s.{q('person_id')}, {PERSON_BY_ID.columns(connection, 'p')}"
                 f" FROM {q(model._meta.db_table)} s LEFT JOIN {q(Person._meta.db_table)} p ON p.{q('id')} = s.{q('person_id')}"
                 f" WHERE s.{q('session_key')} = %s AND s.{q('expire_date')} > %s",
                 [self.session_key, connection.ops.adapt_datetimefield_value(timezone.now())],
@@ -66,6 +66,8 @@ class SessionStore(DatabaseSessionStore):
             person_read_with_session.set(None)
             self._session_key = None
             return {}
-        person = None if row[1] is None else PERSON_BY_ID.converted(row[1:], connection)
-        person_read_with_session.set(None if person is None else (person[PERSON_BY_ID.names.index("id")], person))
-        return self.decode(row[0])
+        session_data, person_id, *person = row
+        # No person row (none named, or gone: every column NULL) leaves the backends to read them as before.
+        found = person_id is not None and any(value is not None for value in person)
+        person_read_with_session.set((person_id, PERSON_BY_ID.converted(person, connection)) if found else None)
+        return self.decode(session_data)
