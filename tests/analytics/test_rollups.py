@@ -2,12 +2,15 @@
 
 import random
 from dataclasses import asdict
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta, timezone
+from zoneinfo import ZoneInfo
 
 import pytest
 
-from villagehall.analytics.models import RollupState, ServiceWeek
-from villagehall.analytics.rollups import rollups_rebuild
+from villagehall.analytics.models import (
+    ParticipantSpan, RollupState, ServiceWeek, ThreadPersonWeek, ThreadServiceWeek,
+)
+from villagehall.analytics.rollups import rollups_rebuild, week_of
 from villagehall.analytics.selectors import (
     relationship_health_for_council, relationship_health_recomputed_for_council, rollups_ready_for_council,
 )
@@ -127,3 +130,46 @@ def test_participants_are_counted_once_across_a_block_of_weeks(hall, health):
 
     assert (both.participants, both.assisted_share) == (2, pytest.approx(1 / 3))
     assert (later.participants, later.assisted_share) == (2, 0.5)
+
+
+@pytest.mark.parametrize("zone, changes", [
+    # Half-hour offsets, a half-hour change of clocks, and a zone west of Greenwich.
+    ("Australia/Lord_Howe", [utc(2026, 4, 4, 15), utc(2026, 10, 3, 15, 30)]),
+    ("America/St_Johns", [utc(2026, 3, 8, 5, 30), utc(2026, 11, 1, 4, 30)]),
+    ("Asia/Kolkata", []),
+])
+def test_a_rebuild_cuts_weeks_in_the_councils_own_time_zone(hall, zone, changes):
+    hall.council.time_zone = zone
+    hall.council.save()
+    local = ZoneInfo(zone)
+    parks = hall.service("parks")
+    officer, resident = hall.officer(parks), hall.person()
+    instants = []
+    for monday in [date(2026, 3, 2), date(2026, 3, 9), date(2026, 4, 6), date(2026, 9, 28), date(2026, 10, 5),
+                   date(2026, 11, 2)]:
+        midnight = datetime.combine(monday, time(), tzinfo=local).astimezone(timezone.utc)
+        instants += [midnight, midnight - timedelta(microseconds=1), midnight + timedelta(minutes=30)]
+    for change in changes:
+        instants += [change - timedelta(microseconds=1), change, change + timedelta(hours=1)]
+    for at in instants:
+        # A post and its answer at the same instant: their ids put them in order.
+        thread = hall.post(by=resident, at=at, addressed_to=parks)
+        hall.comment(thread, by=officer, at=at, acting_for=parks)
+        hall.comment(thread, by=resident, at=at + timedelta(hours=2))
+    rollups = [
+        (ServiceWeek, ["week", "community_kind", "interactions", "first_at", "last_at"]),
+        (ThreadServiceWeek, ["thread_id", "week", "conversation_at"]),
+        (ThreadPersonWeek, ["thread_id", "person_id", "week"]),
+        (ParticipantSpan, ["block", "person_id", "weeks"]),
+    ]
+    kept = [list(model.objects.order_by(*columns).values_list(*columns)) for model, columns in rollups]
+    gaps = list(ServiceWeek.objects.order_by("week", "community_kind").values_list("gap_square_sum", flat=True))
+
+    rollups_rebuild(council=hall.council)
+
+    assert {week for week, *_ in kept[0]} == {week_of(at, local) for at in instants}
+    assert [list(model.objects.order_by(*columns).values_list(*columns)) for model, columns in rollups] == kept
+    assert list(ServiceWeek.objects.order_by("week", "community_kind").values_list("gap_square_sum", flat=True)) == (
+        pytest.approx(gaps, rel=1e-9)
+    )
+    same_figures(hall.council, weeks=40, until=date(2026, 11, 8))

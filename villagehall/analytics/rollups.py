@@ -11,8 +11,6 @@ Changing an organisation's kind (a group becoming a council service, say) change
 which side past interactions were on: rebuild after it.
 """
 
-from bisect import bisect_right
-from collections import defaultdict
 from datetime import date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 
@@ -22,7 +20,8 @@ from django.utils import timezone as django_timezone
 
 from villagehall.analytics import metrics
 from villagehall.analytics.models import (
-    AddressedThread, AttendanceWeek, Community, Interaction, NeighbourhoodWeek, OfficerWeek, ParticipantSpan, RollupState,
+    BLOCK_WEEKS, WEEK_ZERO, AddressedThread, AttendanceWeek, Community, Interaction, NeighbourhoodWeek, OfficerWeek,
+    ParticipantSpan, RollupState,
     ServiceWeek, ThreadPersonWeek, ThreadServiceWeek,
 )
 from villagehall.core.tenancy import council_scope
@@ -56,26 +55,6 @@ def week_bounds(monday: date, zone: ZoneInfo) -> tuple[datetime, datetime]:
 
 def _midnight(day: date, zone: ZoneInfo) -> datetime:
     return datetime.combine(day, time(), tzinfo=zone).astimezone(timezone.utc)
-
-
-class WeekFinder:
-    """Finds the week of an instant in a known run of weeks by a search over their first instants.
-
-    A rebuild asks for the week of millions of instants; converting each one to the
-    council's zone would cost more than all the rest of its counting.
-    """
-
-    def __init__(self, first: date, last: date, zone: ZoneInfo):
-        self.zone = zone
-        self.mondays = [first + timedelta(weeks=n) for n in range((last - first).days // 7 + 1)]
-        self.starts = [_midnight(monday, zone) for monday in self.mondays]
-        self.starts.append(_midnight(last + timedelta(weeks=1), zone))
-
-    def __call__(self, at: datetime) -> date:
-        index = bisect_right(self.starts, at) - 1
-        if 0 <= index < len(self.mondays):
-            return self.mondays[index]
-        return week_of(at, self.zone)
 
 
 # What each interaction counts towards ------------------------------------------------
@@ -273,6 +252,10 @@ def _upsert_add(model, council, keys: dict, adds: dict, combine="+") -> None:
 
 
 # Rebuilding a council -----------------------------------------------------------------
+#
+# A rebuild is a handful of INSERT … SELECT statements, each a GROUP BY the database runs
+# over the interactions with the local week worked out in SQL: no interaction passes
+# through Python, which at ten million of them would cost more than all the counting.
 
 
 def planner_statistics_refresh(*models) -> None:
@@ -288,28 +271,15 @@ def planner_statistics_refresh(*models) -> None:
 
 
 @transaction.atomic
-def rollups_rebuild(*, council, on_progress=None) -> RollupState:
+def rollups_rebuild(*, council) -> RollupState:
     """Recount the council's weekly rollups from its interactions; return the new state."""
     with council_scope(council):
         for model in ROLLUP_MODELS:
             model.objects.all().delete()
         planner_statistics_refresh(Interaction)
-        zone = ZoneInfo(council.time_zone)
-        services = service_ids()
         span = Interaction.objects.aggregate(first=Min("at"), last=Max("at"), count=Count("id"))
         if span["first"] is not None:
-            week, last = week_of(span["first"], zone), week_of(span["last"], zone)
-            spans = ParticipantSpans(council)
-            # Events a service organised, and which service.
-            organisers = dict(Event.objects.filter(organiser_id__in=services).values_list("pk", "organiser_id"))
-            while week <= last:
-                _rebuild_week(council, week, zone, services, spans, organisers)
-                if on_progress is not None:
-                    on_progress(week)
-                week += timedelta(weeks=1)
-            spans.flush()
-            _rebuild_threads(council, WeekFinder(week_of(span["first"], zone), last, zone), services)
-            _rebuild_addressed(council, services)
+            RebuildStatements(council, service_ids(), span["first"], span["last"]).run()
         planner_statistics_refresh(*ROLLUP_MODELS)
         state, _ = RollupState.objects.update_or_create(
             council=council,
@@ -318,202 +288,208 @@ def rollups_rebuild(*, council, on_progress=None) -> RollupState:
         return state
 
 
-def _in(ids) -> tuple[str, list]:
-    """Return SQL for `IN (…)` over ids, and its parameters; an empty set matches nothing."""
-    ids = sorted(ids) or [-1]
-    return f"({', '.join(['%s'] * len(ids))})", ids
+class RebuildStatements:
+    """The statements that recount one council's rollups from its interactions.
 
+    `{week}` in a statement is the number of the week, in the council's time zone, of
+    `i.at`, counted from WEEK_ZERO: numbers group and compare faster than dates, and
+    become Mondays (`monday()`) only in the rows written out. The number is found by a
+    tree of comparisons with the first instant of each week of the interactions' span,
+    worked out here as `week_of()` does: a few comparisons of an instant, the same on
+    both databases, where working with dates in SQL would parse every row's instant.
+    """
 
-class ParticipantSpans:
-    """Gathers each block's participant bits week by week, writing a block out when the next begins."""
+    def __init__(self, council, services: set[int], first: datetime, last: datetime):
+        self.council = council.pk
+        self.postgres = connection.vendor == "postgresql"
+        zone = ZoneInfo(council.time_zone)
+        monday, last_monday = week_of(first, zone), week_of(last, zone)
+        weeks = []
+        while monday <= last_monday:
+            weeks.append(((monday - WEEK_ZERO).days // 7, self.instant(_midnight(monday, zone))))
+            monday += timedelta(weeks=1)
+        self.week = self.week_tree(weeks)
+        # Service and kind lists are written into the statements: they are the database's
+        # own ids and fixed words, and written out they leave the parameters to the council.
+        self.services = f"({', '.join(str(int(pk)) for pk in sorted(services)) or '-1'})"
 
-    def __init__(self, council):
-        self.council, self.block, self.weeks = council, None, defaultdict(int)
+    def instant(self, at: datetime) -> str:
+        """Return an instant as SQL: SQLite compares Django's text for it, PostgreSQL a timestamp."""
+        if self.postgres:
+            return f"TIMESTAMP WITH TIME ZONE '{at.isoformat()}'"
+        return f"'{sqlite_instant(at)}'"
 
-    def add(self, week: date, pairs) -> None:
-        block, bit = ParticipantSpan.place_of(week)
-        if block != self.block:
-            self.flush()
-            self.block = block
-        for neighbourhood, person in pairs:
-            self.weeks[(neighbourhood, person)] |= bit
+    def week_tree(self, weeks: list[tuple[int, str]]) -> str:
+        """Return SQL for the number of the week of `i.at`, among weeks given as (number, first instant)."""
+        if len(weeks) == 1:
+            return str(weeks[0][0])
+        middle = len(weeks) // 2
+        return (f"CASE WHEN i.at < {weeks[middle][1]} THEN {self.week_tree(weeks[:middle])} "
+                f"ELSE {self.week_tree(weeks[middle:])} END")
 
-    def flush(self) -> None:
-        council = self.council.pk
-        rollup_rows_insert(
-            ParticipantSpan, ("council_id", "block", "neighbourhood_id", "person_id", "weeks"),
-            sorted((council, self.block, neighbourhood, person, weeks)
-                   for (neighbourhood, person), weeks in self.weeks.items()),
-        )
-        self.weeks = defaultdict(int)
+    def monday(self, number) -> str:
+        """Return SQL for the Monday starting the week numbered by `number`."""
+        if self.postgres:
+            return f"(DATE '{WEEK_ZERO.isoformat()}' + 7 * {number})"
+        return f"date(julianday('{WEEK_ZERO.isoformat()}') + 7 * {number})"
 
+    def kinds(self, kinds) -> str:
+        return f"({', '.join(f"'{kind}'" for kind in sorted(kinds))})"
 
-def _rebuild_week(council, week, zone, services, spans: ParticipantSpans, organisers: dict) -> None:
-    start, end = week_bounds(week, zone)
-    in_services, service_params = _in(services)
-    window = [council.pk, _instant(start), _instant(end)]
-    community_side = f"(i.acting_for_id IS NULL OR i.acting_for_id NOT IN {in_services})"
-    with connection.cursor() as cursor:
-        # A service's own interactions, counted here in time order for the gaps between them.
-        cursor.execute(
-            f"SELECT acting_for_id, neighbourhood_id, group_id, actor_id, at, kind FROM {I} i "
-            f"WHERE council_id = %s AND at >= %s AND at < %s AND acting_for_id IN {in_services} ORDER BY at, id",
-            [*window, *service_params],
-        )
-        tallies, officers = defaultdict(ServiceWeekTally), defaultdict(int)
-        for service, neighbourhood, group, actor, at, kind in cursor.fetchall():
-            at = aware_instant(at)
-            for community in communities_of(neighbourhood, group):
-                tallies[(service, *community)].add(at, kind)
-            officers[(service, actor)] += 1
-        rollup_rows_insert(
-            ServiceWeek, ("council_id", "week", "service_id", "community_kind", "community_id", *ServiceWeekTally.__slots__),
-            [(council.pk, week, service, kind, cid, *tally.row()) for (service, kind, cid), tally in tallies.items()],
-        )
-        rollup_rows_insert(
-            OfficerWeek, ("council_id", "week", "service_id", "person_id", "interactions"),
-            [(council.pk, week, service, person, n) for (service, person), n in officers.items()],
-        )
-        # The community's side, counted by the database.
-        cursor.execute(
+    def community_side(self, alias="i") -> str:
+        return f"({alias}.acting_for_id IS NULL OR {alias}.acting_for_id NOT IN {self.services})"
+
+    def epoch(self, column) -> str:
+        """Return SQL for an instant in seconds since 1970, to the microsecond."""
+        if self.postgres:
+            return f"CAST(EXTRACT(EPOCH FROM {column}) AS double precision)"
+        # Django writes any fraction of a second after the 19th character; strftime('%s')
+        # would round it to the millisecond and then drop it, so it is added back apart.
+        return f"(CAST(strftime('%s', substr({column}, 1, 19)) AS INTEGER) + CAST(substr({column}, 20) AS REAL))"
+
+    def execute(self, cursor, sql: str) -> None:
+        cursor.execute(sql.format(I=I, week=self.week, services=self.services, council=self.council))
+
+    def scratch(self, cursor, name: str, select: str) -> None:
+        cursor.execute(f"DROP TABLE IF EXISTS {name}")
+        self.execute(cursor, f"CREATE TEMPORARY TABLE {name} AS {select}")
+
+    def run(self) -> None:
+        with connection.cursor() as cursor:
+            self.service_weeks(cursor)
+            self.community_weeks(cursor)
+            self.attendance(cursor)
+            self.threads(cursor)
+            self.addressed(cursor)
+            for name in ("rebuild_person_week", "rebuild_service_turn_week", "rebuild_thread_service",
+                         "rebuild_conversation"):
+                cursor.execute(f"DROP TABLE IF EXISTS {name}")
+
+    def service_weeks(self, cursor) -> None:
+        service_side = "i.council_id = {council} AND i.acting_for_id IN {services}"
+        for community_kind, column in (("neighbourhood", "neighbourhood_id"), ("group", "group_id")):
+            # Each gap is between an interaction and the one before it in the same week.
+            self.execute(cursor, (
+                f"INSERT INTO {ServiceWeek._meta.db_table} (council_id, week, service_id, community_kind, "
+                "community_id, interactions, supports, first_at, last_at, gap_square_sum) "
+                f"SELECT {{council}}, {self.monday('week')}, acting_for_id, '{community_kind}', {column}, COUNT(*), "
+                "SUM(CASE WHEN kind = 'support' THEN 1 ELSE 0 END), MIN(at), MAX(at), COALESCE(SUM(gap * gap), 0) "
+                f"FROM (SELECT week, acting_for_id, {column}, kind, at, "
+                f"seconds - LAG(seconds) OVER (PARTITION BY week, acting_for_id, {column} ORDER BY at, id) AS gap "
+                f"FROM (SELECT {{week}} AS week, i.acting_for_id, i.{column}, i.kind, i.at, i.id, "
+                f"{self.epoch('i.at')} AS seconds FROM {{I}} i "
+                f"WHERE {service_side} AND i.{column} IS NOT NULL) i) gaps "
+                f"GROUP BY week, acting_for_id, {column}"
+            ))
+        self.execute(cursor, (
+            f"INSERT INTO {OfficerWeek._meta.db_table} (council_id, week, service_id, person_id, interactions) "
+            f"SELECT {{council}}, {self.monday('week')}, acting_for_id, actor_id, interactions FROM ("
+            f"SELECT {{week}} AS week, i.acting_for_id, i.actor_id, COUNT(*) AS interactions FROM {{I}} i "
+            f"WHERE {service_side} GROUP BY 1, 2, 3) w"
+        ))
+
+    def community_weeks(self, cursor) -> None:
+        """Count the community's side by neighbourhood and week, and each person's weeks there."""
+        self.scratch(cursor, "rebuild_person_week", (
+            "SELECT {week} AS week, i.neighbourhood_id, i.actor_id, COUNT(*) AS interactions, "
+            "SUM(CASE WHEN i.channel <> 'online' THEN 1 ELSE 0 END) AS offline, "
+            "SUM(CASE WHEN i.channel = 'assisted' THEN 1 ELSE 0 END) AS assisted "
+            f"FROM {{I}} i WHERE i.council_id = {{council}} AND i.neighbourhood_id IS NOT NULL "
+            f"AND {self.community_side()} GROUP BY 1, 2, 3"
+        ))
+        self.execute(cursor, (
             f"INSERT INTO {NeighbourhoodWeek._meta.db_table} "
             "(council_id, week, neighbourhood_id, interactions, offline, assisted) "
-            "SELECT council_id, %s, neighbourhood_id, COUNT(*), "
-            "SUM(CASE WHEN channel <> 'online' THEN 1 ELSE 0 END), SUM(CASE WHEN channel = 'assisted' THEN 1 ELSE 0 END) "
-            f"FROM {I} i WHERE council_id = %s AND at >= %s AND at < %s AND neighbourhood_id IS NOT NULL "
-            f"AND {community_side} GROUP BY council_id, neighbourhood_id",
-            [_day(week), *window, *service_params],
-        )
-        cursor.execute(
-            f"SELECT DISTINCT neighbourhood_id, actor_id FROM {I} i WHERE council_id = %s AND at >= %s AND at < %s "
-            f"AND neighbourhood_id IS NOT NULL AND {community_side}",
-            [*window, *service_params],
-        )
-        spans.add(week, cursor.fetchall())
-        # Attendance at the services' own events, matched to its organiser here.
-        cursor.execute(
-            f"SELECT DISTINCT event_id, neighbourhood_id, group_id, actor_id FROM {I} i "
-            f"WHERE council_id = %s AND at >= %s AND at < %s AND kind = 'attendance' AND event_id IS NOT NULL "
-            f"AND {community_side}",
-            [*window, *service_params],
-        )
-        attended = {
-            (organisers[event], *community, person)
-            for event, neighbourhood, group, person in cursor.fetchall() if event in organisers
-            for community in communities_of(neighbourhood, group)
-        }
-        rollup_rows_insert(
-            AttendanceWeek, ("council_id", "week", "service_id", "community_kind", "community_id", "person_id"),
-            [(council.pk, week, *row) for row in attended],
-        )
+            f"SELECT {{council}}, {self.monday('week')}, neighbourhood_id, SUM(interactions), SUM(offline), "
+            "SUM(assisted) FROM rebuild_person_week GROUP BY week, neighbourhood_id"
+        ))
+        # One row per person and week, so adding the weeks' bits is OR-ing them.
+        self.execute(cursor, (
+            f"INSERT INTO {ParticipantSpan._meta.db_table} (council_id, block, neighbourhood_id, person_id, weeks) "
+            f"SELECT {{council}}, week / {BLOCK_WEEKS}, neighbourhood_id, actor_id, "
+            f"SUM(CAST(1 AS BIGINT) << (week % {BLOCK_WEEKS})) FROM rebuild_person_week GROUP BY 2, 3, 4"
+        ))
 
+    def attendance(self, cursor) -> None:
+        """Note who came to the services' own events, in which community and week."""
+        for community_kind, column in (("neighbourhood", "neighbourhood_id"), ("group", "group_id")):
+            self.execute(cursor, (
+                f"INSERT INTO {AttendanceWeek._meta.db_table} "
+                "(council_id, week, service_id, community_kind, community_id, person_id) "
+                f"SELECT {{council}}, {self.monday('week')}, organiser_id, '{community_kind}', {column}, actor_id "
+                f"FROM (SELECT DISTINCT {{week}} AS week, e.organiser_id, i.{column}, i.actor_id "
+                f"FROM {{I}} i JOIN {Event._meta.db_table} e ON e.id = i.event_id "
+                f"WHERE i.council_id = {{council}} AND i.kind = 'attendance' AND i.{column} IS NOT NULL "
+                f"AND {self.community_side()} AND e.organiser_id IN {{services}}) a"
+            ))
 
-def _rebuild_threads(council, week_of_instant: WeekFinder, services) -> None:
-    """Count every thread a service took a turn in, reading a range of thread ids at a time."""
-    bounds = Interaction.objects.filter(thread__isnull=False).aggregate(low=Min("thread_id"), high=Max("thread_id"))
-    if bounds["low"] is None or not services:
-        return
-    kinds, kind_params = _in(metrics.REACHING_KINDS)
-    turn_kinds = metrics.TURN_KINDS
-    with connection.cursor() as cursor:
-        for low in range(bounds["low"], bounds["high"] + 1, THREAD_CHUNK):
-            # `+council_id` keeps SQLite from reading the council's every interaction through
-            # its time index for each range; it walks the thread index instead.
-            cursor.execute(
-                f"SELECT id, at, kind, actor_id, acting_for_id, neighbourhood_id, group_id, thread_id FROM {I} "
-                f"WHERE +council_id = %s AND thread_id >= %s AND thread_id < %s AND kind IN {kinds} "
-                f"ORDER BY thread_id, at, id",
-                [council.pk, low, low + THREAD_CHUNK, *kind_params],
-            )
-            service_rows, people_rows = [], set()
-            rows = cursor.fetchall()
-            start = 0
-            for end in range(1, len(rows) + 1):
-                if end < len(rows) and rows[end][7] == rows[start][7]:
-                    continue
-                thread = rows[start:end]
-                start = end
-                # Most threads never see a service: pass over them as raw rows.
-                if not any(row[4] in services and row[2] in turn_kinds for row in thread):
-                    continue
-                turns = [
-                    metrics.InteractionFact(id=row[0], at=aware_instant(row[1]), kind=row[2], actor=row[3],
-                                            acting_for=row[4], neighbourhood=row[5], group=row[6], thread=row[7])
-                    for row in thread
-                ]
-                service_rows.extend(thread_service_rows([t for t in turns if t.kind in turn_kinds], services,
-                                                        week_of_instant))
-                people_rows.update(
-                    (t.thread, t.actor, week_of_instant(t.at)) for t in turns if t.acting_for not in services
-                )
-            rollup_rows_insert(ThreadServiceWeek, ("council_id", *THREAD_SERVICE_COLUMNS),
-                               [(council.pk, *(row[c] for c in THREAD_SERVICE_COLUMNS)) for row in service_rows])
-            rollup_rows_insert(ThreadPersonWeek, ("council_id", "thread_id", "person_id", "week"),
-                               [(council.pk, *row) for row in sorted(people_rows)])
+    def threads(self, cursor) -> None:
+        """Count every thread a service took a turn in: its weeks, when it became a conversation, who it reached."""
+        turns = self.kinds(metrics.TURN_KINDS)
+        self.scratch(cursor, "rebuild_service_turn_week", (
+            "SELECT DISTINCT i.thread_id, i.acting_for_id AS service_id, {week} AS week FROM {I} i "
+            f"WHERE i.council_id = {{council}} AND i.acting_for_id IN {{services}} AND i.kind IN {turns} "
+            "AND i.thread_id IS NOT NULL"
+        ))
+        self.scratch(cursor, "rebuild_thread_service",
+                     "SELECT DISTINCT thread_id, service_id FROM rebuild_service_turn_week")
+        # Label the thread's turns S (this service) or C (the community), leaving out other
+        # services: the turn that makes the second change of label, if any, makes the thread
+        # a conversation. That is the first turn with the first turn's label after the first
+        # turn with the other label.
+        first_turn = (
+            "(SELECT x.id FROM {I} x WHERE x.thread_id = t.thread_id AND x.kind IN " + turns + " AND {side} "
+            "ORDER BY x.at, x.id LIMIT 1)"
+        )
+        after = (
+            "(SELECT MIN(x.at) FROM {I} x WHERE x.thread_id = f.thread_id AND x.kind IN " + turns + " AND {side} "
+            "AND (x.at > f.{first}_at OR (x.at = f.{first}_at AND x.id > f.{first}_id)))"
+        )
+        community, service = self.community_side("x"), "x.acting_for_id = f.service_id"
+        self.scratch(cursor, "rebuild_conversation", (
+            "SELECT f.thread_id, f.service_id, CASE WHEN f.c_id IS NULL THEN NULL "
+            "WHEN f.c_at < f.s_at OR (f.c_at = f.s_at AND f.c_id < f.s_id) "
+            f"THEN {after.format(I='{I}', side=community, first='s')} "
+            f"ELSE {after.format(I='{I}', side=service, first='c')} END AS conversation_at "
+            "FROM (SELECT t.thread_id, t.service_id, s.at AS s_at, s.id AS s_id, c.at AS c_at, c.id AS c_id "
+            f"FROM (SELECT t.thread_id, t.service_id, "
+            f"{first_turn.format(I='{I}', side='x.acting_for_id = t.service_id')} AS s_id, "
+            f"{first_turn.format(I='{I}', side=self.community_side('x'))} AS c_id "
+            "FROM rebuild_thread_service t) t "
+            "JOIN {I} s ON s.id = t.s_id LEFT JOIN {I} c ON c.id = t.c_id) f"
+        ))
+        self.execute(cursor, (
+            f"INSERT INTO {ThreadServiceWeek._meta.db_table} (council_id, {', '.join(THREAD_SERVICE_COLUMNS)}) "
+            f"SELECT {{council}}, w.thread_id, w.service_id, {self.monday('w.week')}, p.neighbourhood_id, p.group_id, "
+            f"{self.community_side('p')}, c.conversation_at FROM rebuild_service_turn_week w "
+            "JOIN {I} p ON p.id = w.thread_id AND p.kind = 'post' "
+            "JOIN rebuild_conversation c ON c.thread_id = w.thread_id AND c.service_id = w.service_id"
+        ))
+        self.execute(cursor, (
+            f"INSERT INTO {ThreadPersonWeek._meta.db_table} (council_id, thread_id, person_id, week) "
+            f"SELECT {{council}}, thread_id, actor_id, {self.monday('week')} FROM ("
+            "SELECT DISTINCT i.thread_id, i.actor_id, {week} AS week FROM {I} i "
+            f"WHERE i.council_id = {{council}} AND i.kind IN {self.kinds(metrics.REACHING_KINDS)} "
+            f"AND {self.community_side()} AND i.thread_id IN (SELECT thread_id FROM rebuild_thread_service)) p"
+        ))
 
-
-def _rebuild_addressed(council, services) -> None:
-    in_services, service_params = _in(services)
-    answers, answer_params = _in(metrics.ANSWER_KINDS)
-    with connection.cursor() as cursor:
-        cursor.execute(
+    def addressed(self, cursor) -> None:
+        """Note each community post addressed to a service, and when the service first answered it."""
+        self.execute(cursor, (
             f"INSERT INTO {AddressedThread._meta.db_table} "
             "(council_id, thread_id, service_id, neighbourhood_id, group_id, posted_at, first_response_at) "
             "SELECT p.council_id, p.id, p.addressed_to_id, p.neighbourhood_id, p.group_id, p.at, "
-            f"(SELECT MIN(r.at) FROM {I} r WHERE r.thread_id = p.id AND r.id <> p.id "
-            f"AND r.acting_for_id = p.addressed_to_id AND r.kind IN {answers} AND r.at >= p.at) "
-            f"FROM {I} p WHERE p.council_id = %s AND p.kind = 'post' AND p.thread_id = p.id "
-            f"AND p.addressed_to_id IN {in_services} "
-            f"AND (p.acting_for_id IS NULL OR p.acting_for_id NOT IN {in_services})",
-            [*answer_params, council.pk, *service_params, *service_params],
-        )
-
-
-def rollup_rows_insert(model, columns: tuple[str, ...], rows: list[tuple]) -> None:
-    """Insert rollup rows, tuples in the order of `columns`, by the quickest way the database has."""
-    if not rows:
-        return
-    table = model._meta.db_table
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            with cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row(row)
-            return
-        # SQLite takes dates and instants as text; only those columns need converting.
-        kinds = [model._meta.get_field(column).get_internal_type() for column in columns]
-        for index, kind in enumerate(kinds):
-            if kind in ("DateField", "DateTimeField"):
-                rows = _with_text_column(rows, index, _sqlite_text(kind))
-        cursor.cursor.executemany(
-            f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join(['?'] * len(columns))})", rows,
-        )
-
-
-def _with_text_column(rows, index, to_text):
-    return [(*row[:index], to_text(row[index]), *row[index + 1:]) for row in rows]
-
-
-def _sqlite_text(kind):
-    if kind == "DateField":
-        # The same few weeks come back on every row: write each one out once.
-        texts = {}
-        return lambda day: day if day is None else texts.get(day) or texts.setdefault(day, day.isoformat())
-    return lambda at: at if at is None else sqlite_instant(at)
+            "(SELECT MIN(r.at) FROM {I} r WHERE r.thread_id = p.id AND r.id <> p.id "
+            f"AND r.acting_for_id = p.addressed_to_id AND r.kind IN {self.kinds(metrics.ANSWER_KINDS)} "
+            "AND r.at >= p.at) "
+            "FROM {I} p WHERE p.council_id = {council} AND p.kind = 'post' AND p.thread_id = p.id "
+            f"AND p.addressed_to_id IN {{services}} AND {self.community_side('p')}"
+        ))
 
 
 def sqlite_instant(at: datetime) -> str:
     """Return an instant as Django writes it for SQLite: naive UTC, a space between date and time."""
     return at.astimezone(timezone.utc).replace(tzinfo=None).isoformat(" ")
-
-
-def _instant(at: datetime):
-    """Return an instant as a raw query's parameter: SQLite compares them as text in Django's format."""
-    return connection.ops.adapt_datetimefield_value(at)
-
-
-def _day(day: date):
-    return connection.ops.adapt_datefield_value(day)
 
 
 def aware_instant(at) -> datetime:
