@@ -198,6 +198,10 @@ class CouncilImport:
         self.events = self._imported(ImportedRecord.Type.EVENT)
         self.interactions_written, self.next_statistics_refresh = 0, 10_000
         self.staging = InteractionStaging(council)
+        # A county's file names a hundred thousand people or more: they are written as
+        # rows, without building a model object for each.
+        self.person_rows = RowWriter(Person, {"password": UNUSABLE_PASSWORD}, ["username", "email", "display_name"])
+        self.record_rows = RowWriter(ImportedRecord, {"council": council}, ["type", "external_id", "object_id"])
 
     @staticmethod
     def _imported(type_) -> dict[str, int | None]:
@@ -440,17 +444,15 @@ class CouncilImport:
         existing = {ext: self.people[ext] for ext in records if self.people.get(ext) is not None}
         new = [ext for ext in records if ext not in existing]
         if existing:
-            Person.objects.bulk_update(
-                [Person(pk=pk, display_name=records[ext]["name"]) for ext, pk in existing.items()], ["display_name"]
-            )
+            self._rename_people({pk: records[ext]["name"] for ext, pk in existing.items()})
         if new:
-            people = [self._person(ext, records[ext]["name"]) for ext in new]
-            Person.objects.bulk_create(people)
-            ImportedRecord.objects.bulk_create([
-                ImportedRecord(council=self.council, type=ImportedRecord.Type.PERSON, external_id=ext, object_id=p.pk)
-                for ext, p in zip(new, people)
-            ])
-            self.people.update((ext, p.pk) for ext, p in zip(new, people))
+            handles = {self._handle(ext): ext for ext in new}
+            self.person_rows.insert(
+                [(handle, f"{handle}@invalid", records[ext]["name"]) for handle, ext in handles.items()]
+            )
+            for handle, pk in self._people_by_handle(list(handles)):
+                self.people[handles[handle]] = pk
+            self.record_rows.insert([(ImportedRecord.Type.PERSON.value, ext, self.people[ext]) for ext in new])
         # A person's memberships become those the file lists.
         wanted = {(self.people[ext], self.organisations[slug]) for ext, v in records.items() for slug in v["member_of"]}
         current = list(Membership.objects.filter(person_id__in=[self.people[ext] for ext in records])
@@ -462,14 +464,34 @@ class CouncilImport:
             for person, organisation in sorted(wanted - have)
         ])
 
-    def _person(self, external_id, name) -> Person:
+    def _handle(self, external_id) -> str:
         # Imported people cannot sign in: an unusable password, an address that cannot
         # receive mail, and a handle that stays the same however often the file comes in.
         digest = sha256(f"{self.council.pk}:{external_id}".encode()).hexdigest()[:20]
-        handle = f"imported-{self.council.slug}-{digest}"
-        return Person(
-            username=handle, email=f"{handle}@invalid", display_name=name, password=UNUSABLE_PASSWORD,
-        )
+        return f"imported-{self.council.slug}-{digest}"
+
+    @staticmethod
+    def _people_by_handle(handles):
+        table = Person._meta.db_table
+        with connection.cursor() as cursor:
+            for start in range(0, len(handles), 900):
+                chunk = handles[start:start + 900]
+                cursor.execute(f"SELECT username, id FROM {table} WHERE username IN ({', '.join(['%s'] * len(chunk))})",
+                               chunk)
+                yield from cursor.fetchall()
+
+    @staticmethod
+    def _rename_people(names: dict[int, str]):
+        """Give people imported before the names the file now gives them, writing only those that changed."""
+        ids = list(names)
+        changed = []
+        for start in range(0, len(ids), 900):
+            for pk, name in Person.objects.filter(pk__in=ids[start:start + 900]).values_list("pk", "display_name"):
+                if names[pk] != name:
+                    changed.append((names[pk], pk))
+        if changed:
+            with connection.cursor() as cursor:
+                cursor.executemany(f"UPDATE {Person._meta.db_table} SET display_name = %s WHERE id = %s", changed)
 
     def _write_projects(self, pendings):
         records = self._last_of_each(pendings, "id")
@@ -567,6 +589,27 @@ class CouncilImport:
 
     def drop_scratch(self):
         self.staging.drop()
+
+
+class RowWriter:
+    """Inserts rows of a model given only the columns that differ, every other field at its default.
+
+    The defaults are worked out once, by Django, from an unsaved instance; each row then
+    costs the database its insert and nothing more.
+    """
+
+    def __init__(self, model, fixed: dict, varying: list[str]):
+        template = model(**fixed)
+        fields = [f for f in model._meta.concrete_fields if not f.primary_key and f.name not in varying]
+        self.columns = [model._meta.get_field(name).column for name in varying] + [f.column for f in fields]
+        self.defaults = tuple(f.get_db_prep_save(f.pre_save(template, add=True), connection) for f in fields)
+        self.sql = (f"INSERT INTO {model._meta.db_table} ({', '.join(self.columns)}) "
+                    f"VALUES ({', '.join(['%s'] * len(self.columns))})")
+
+    def insert(self, rows) -> None:
+        defaults = self.defaults
+        with connection.cursor() as cursor:
+            cursor.executemany(self.sql, [(*row, *defaults) for row in rows])
 
 
 STAGED_COLUMNS = (
