@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 from hashlib import sha256
 
+import orjson
 from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.db import connection
 
@@ -166,6 +167,24 @@ class LineReader:
         return list(dict.fromkeys(value))
 
 
+def read_json(raw: bytes | str):
+    """Return a line's JSON value, or raise BadLine saying what is wrong with it.
+
+    orjson reads a good line in a third of the time; a bad one is read again by json,
+    whose messages say where the problem is in the words this import has always used.
+    """
+    try:
+        return orjson.loads(raw)
+    except orjson.JSONDecodeError:
+        pass
+    try:
+        return json.loads(raw)
+    except UnicodeDecodeError:
+        raise BadLine("not valid UTF-8 text")
+    except ValueError as error:
+        raise BadLine(f"not valid JSON ({error.msg}, column {error.colno})")
+
+
 # The import --------------------------------------------------------------------
 
 
@@ -222,12 +241,7 @@ class CouncilImport:
             self.flush()
 
     def _read(self, number, raw) -> Pending:
-        try:
-            data = json.loads(raw)
-        except UnicodeDecodeError:
-            raise BadLine("not valid UTF-8 text")
-        except ValueError as error:
-            raise BadLine(f"not valid JSON ({error.msg}, column {error.colno})")
+        data = read_json(raw)
         if not isinstance(data, dict):
             raise BadLine("expected a JSON object, {…}")
         type_ = data.get("type")
@@ -536,10 +550,7 @@ class CouncilImport:
             model.objects.bulk_update(old.values(), fields)
         if new:
             model.objects.bulk_create(new.values())
-            ImportedRecord.objects.bulk_create([
-                ImportedRecord(council=self.council, type=type_, external_id=ext, object_id=obj.pk)
-                for ext, obj in new.items()
-            ])
+            self.record_rows.insert([(type_.value, ext, obj.pk) for ext, obj in new.items()])
         registry.update((ext, obj.pk) for ext, obj in objects.items())
 
     def _write_interactions(self, pendings) -> int:
