@@ -310,3 +310,26 @@ def test_two_replies_before_their_post_in_one_batch_are_both_reported(tmp_path):
         "line 12: thread “later” is not a post given on an earlier line or imported before",
         "line 13: thread “later” is not a post given on an earlier line or imported before",
     ]
+
+
+@pytest.mark.django_db
+def test_instants_are_kept_to_the_microsecond_in_any_written_form(tmp_path):
+    written = {
+        "i1": "2026-02-02T12:00:00Z", "i2": "2026-02-02 12:00:01Z", "i3": "2026-02-02T13:00:02+01:00",
+        "i4": "2026-02-02T12:00:03.250000Z", "i5": "2026-02-02T07:00:04.5-05:00", "i6": "20260202T120005Z",
+    }
+    lines = EXAMPLE[:8] + [
+        {"type": "interaction", "id": key, "at": at, "actor": "p2", "neighbourhood": "northfield", "kind": "contact",
+         "channel": "phone"} for key, at in written.items()
+    ]
+    assert run_import(write(tmp_path, lines))[0]
+
+    with council_scope(Council.objects.get(slug="example")):
+        stored = dict(Interaction.objects.values_list("external_id", "at"))
+    assert [stored[key].isoformat() for key in written] == [
+        "2026-02-02T12:00:00+00:00", "2026-02-02T12:00:01+00:00", "2026-02-02T12:00:02+00:00",
+        "2026-02-02T12:00:03.250000+00:00", "2026-02-02T12:00:04.500000+00:00", "2026-02-02T12:00:05+00:00",
+    ]
+    # Ordered by the database as instants, not as the text they came in.
+    with council_scope(Council.objects.get(slug="example")):
+        assert list(Interaction.objects.order_by("at").values_list("external_id", flat=True)) == list(written)

@@ -347,11 +347,16 @@ class CouncilImport:
         ):
             return None
         try:
-            at = datetime.fromisoformat(at)
+            instant = datetime.fromisoformat(at)
         except ValueError:
             return None
-        if at.tzinfo is None:
+        if instant.tzinfo is None:
             return None
+        if len(at) == 20 and at[19] == "Z" and at[4] == "-" and at[13] == ":" and not self.staging.postgres:
+            # Whole seconds in UTC, as most files give them: SQLite's text for it is cut from the line.
+            instant = f"{at[:10]} {at[11:19]}"
+        else:
+            instant = instant.astimezone(timezone.utc)
         references = {}
         for key, registry in (("acting_for", self.organisations), ("neighbourhood", self.neighbourhoods),
                               ("group", self.organisations), ("addressed_to", self.organisations),
@@ -372,7 +377,7 @@ class CouncilImport:
             if thread not in (None, id_):
                 return None
             thread = None
-        return {"id": id_, "at": at.astimezone(timezone.utc), "kind": kind, "channel": channel, "actor": actor,
+        return {"id": id_, "at": instant, "kind": kind, "channel": channel, "actor": actor,
                 "thread": thread, **references}
 
     def _read_interaction(self, line):
@@ -673,7 +678,7 @@ class InteractionStaging:
                 # Straight to sqlite3: Django's cursor wrapper would rewrite every row's parameters.
                 cursor.cursor.executemany(
                     f"INSERT INTO {self.TABLE} ({', '.join(STAGED_COLUMNS)}) VALUES ({', '.join(['?'] * len(STAGED_COLUMNS))})",
-                    [(*row[:3], sqlite_instant(row[3]), *row[4:]) for row in rows],
+                    [(*row[:3], row[3] if type(row[3]) is str else sqlite_instant(row[3]), *row[4:]) for row in rows],
                 )
         self.made = True
         self.non_posts = sum(row[4] != "post" for row in rows)
