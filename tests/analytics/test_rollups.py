@@ -173,3 +173,29 @@ def test_a_rebuild_cuts_weeks_in_the_councils_own_time_zone(hall, zone, changes)
         pytest.approx(gaps, rel=1e-9)
     )
     same_figures(hall.council, weeks=40, until=date(2026, 11, 8))
+
+
+def test_rows_kept_before_previous_weeks_were_kept_learn_them_on_upgrade(hall):
+    from importlib import import_module
+
+    from django.db import connection
+
+    upgrade = import_module("villagehall.analytics.migrations.0011_thread_service_previous_week")
+    parks, housing = hall.service("parks"), hall.service("housing")
+    resident = hall.person()
+    thread = hall.post(by=resident, at=utc(2026, 1, 5, 9))
+    for days, service in [(0, parks), (1, parks), (8, parks), (9, housing), (22, parks), (30, housing)]:
+        hall.comment(thread, by=hall.officer(service), at=utc(2026, 1, 5, 12) + timedelta(days=days),
+                     acting_for=service)
+    columns = ["service__slug", "week", "previous_week"]
+    kept = list(ThreadServiceWeek.objects.order_by(*columns).values_list(*columns))
+    assert [row for row in kept if row[0] == "parks"] == [
+        ("parks", date(2026, 1, 5), None), ("parks", date(2026, 1, 12), date(2026, 1, 5)),
+        ("parks", date(2026, 1, 26), date(2026, 1, 12)),
+    ]
+
+    ThreadServiceWeek.objects.update(previous_week=None)
+    with connection.cursor() as cursor:
+        cursor.execute(upgrade.FILL_PREVIOUS_WEEKS)
+
+    assert list(ThreadServiceWeek.objects.order_by(*columns).values_list(*columns)) == kept

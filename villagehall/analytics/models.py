@@ -290,6 +290,10 @@ class ThreadServiceWeek(Rollup):
         "people.Organisation", on_delete=models.CASCADE, related_name="+", db_index=False, db_constraint=False,
     )
     week = models.DateField()
+    # The service's week of turns in the thread before this one, if any: a window's first
+    # row for a thread and service is the one whose previous week lies before the window,
+    # so readers count threads without having to make their rows distinct.
+    previous_week = models.DateField(null=True)
     # The thread's community, from its post.
     neighbourhood = models.ForeignKey(
         "places.Neighbourhood", null=True, on_delete=models.CASCADE, related_name="+", db_index=False, db_constraint=False,

@@ -28,8 +28,8 @@ from villagehall.core.tenancy import council_scope
 from villagehall.events.models import Event
 from villagehall.people.models import Organisation
 
-THREAD_SERVICE_COLUMNS = ("thread_id", "service_id", "week", "neighbourhood_id", "group_id", "community_started",
-                          "conversation_at")
+THREAD_SERVICE_COLUMNS = ("thread_id", "service_id", "week", "previous_week", "neighbourhood_id", "group_id",
+                          "community_started", "conversation_at")
 ROLLUP_MODELS = (
     ServiceWeek, OfficerWeek, NeighbourhoodWeek, ParticipantSpan, AddressedThread, ThreadServiceWeek, ThreadPersonWeek,
     AttendanceWeek,
@@ -116,13 +116,14 @@ def thread_service_rows(turns, services: set[int], week_of_instant) -> list[dict
                 continue
             if conversation_at is None and metrics.label_changes(labels) >= 2:
                 conversation_at = turn.at
+        weeks = sorted(weeks)
         rows.extend(
             {
-                "thread_id": post.id, "service_id": service, "week": week,
+                "thread_id": post.id, "service_id": service, "week": week, "previous_week": previous_week,
                 "neighbourhood_id": post.neighbourhood, "group_id": post.group,
                 "community_started": post.acting_for not in services, "conversation_at": conversation_at,
             }
-            for week in sorted(weeks)
+            for previous_week, week in zip([None, *weeks], weeks)
         )
     return rows
 
@@ -460,8 +461,10 @@ class RebuildStatements:
         ))
         self.execute(cursor, (
             f"INSERT INTO {ThreadServiceWeek._meta.db_table} (council_id, {', '.join(THREAD_SERVICE_COLUMNS)}) "
-            f"SELECT {{council}}, w.thread_id, w.service_id, {self.monday('w.week')}, p.neighbourhood_id, p.group_id, "
-            f"{self.community_side('p')}, c.conversation_at FROM rebuild_service_turn_week w "
+            f"SELECT {{council}}, w.thread_id, w.service_id, {self.monday('w.week')}, "
+            f"{self.monday('LAG(w.week) OVER (PARTITION BY w.thread_id, w.service_id ORDER BY w.week)')}, "
+            f"p.neighbourhood_id, p.group_id, {self.community_side('p')}, c.conversation_at "
+            "FROM rebuild_service_turn_week w "
             "JOIN {I} p ON p.id = w.thread_id AND p.kind = 'post' "
             "JOIN rebuild_conversation c ON c.thread_id = w.thread_id AND c.service_id = w.service_id"
         ))

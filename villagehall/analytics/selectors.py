@@ -120,6 +120,13 @@ def relationship_health_recomputed_for_council(*, council, weeks: int, until: da
 # From the weekly rollups -------------------------------------------------------------
 
 
+# A thread counts once in a window for a service: on the row of the service's first week
+# of turns in the window, whose previous week (if any) lies before it.
+FIRST_IN_WINDOW = "(previous_week IS NULL OR previous_week < %s)"
+CONVERSATIONS = "SUM(CASE WHEN conversation_at IS NOT NULL AND conversation_at < %s THEN 1 ELSE 0 END)"
+COMMUNITY_STARTED = "SUM(CASE WHEN community_started THEN 1 ELSE 0 END)"
+
+
 def rollups_ready_for_council(*, council) -> bool:
     """Return True if the council's rollups were rebuilt in its present time zone."""
     with council_scope(council):
@@ -243,16 +250,11 @@ class _RollupReads:
         window_end = connection.ops.adapt_datetimefield_value(self.window.end)
         with connection.cursor() as cursor:
             for kind, column in ((NEIGHBOURHOOD, "neighbourhood_id"), (GROUP, "group_id")):
-                # One row per thread and service first (its weeks repeat what reciprocity
-                # needs), then plain sums: quicker than counting distinct threads three times.
                 cursor.execute(
-                    "SELECT service_id, community_id, COUNT(*), "
-                    "SUM(CASE WHEN conversation THEN 1 ELSE 0 END), SUM(CASE WHEN community_started THEN 1 ELSE 0 END) "
-                    f"FROM (SELECT DISTINCT thread_id, service_id, {column} AS community_id, community_started, "
-                    "conversation_at IS NOT NULL AND conversation_at < %s AS conversation "
+                    f"SELECT service_id, {column}, COUNT(*), {CONVERSATIONS}, {COMMUNITY_STARTED} "
                     f"FROM {ThreadServiceWeek._meta.db_table} WHERE council_id = %s AND week >= %s AND week <= %s "
-                    f"AND {column} IS NOT NULL) threads GROUP BY service_id, community_id",
-                    [window_end, self.council.pk, *weeks],
+                    f"AND {FIRST_IN_WINDOW} AND {column} IS NOT NULL GROUP BY service_id, {column}",
+                    [window_end, self.council.pk, *weeks, weeks[0]],
                 )
                 for service, community, threads, conversations, started in cursor.fetchall():
                     found[(service, kind, community)] = (threads, conversations, started)
@@ -275,14 +277,15 @@ class _RollupReads:
                 cursor.execute(
                     f"SELECT service_id, community_id, COUNT(*) FROM ("
                     f" SELECT t.service_id, t.community_id, p.person_id FROM ("
-                    f"  SELECT DISTINCT thread_id, service_id, {column} AS community_id FROM {service_threads}"
-                    f"  WHERE council_id = %s AND week >= %s AND week <= %s AND {column} IS NOT NULL"
+                    f"  SELECT thread_id, service_id, {column} AS community_id FROM {service_threads}"
+                    f"  WHERE council_id = %s AND week >= %s AND week <= %s AND {FIRST_IN_WINDOW}"
+                    f"  AND {column} IS NOT NULL"
                     f" ) t JOIN {people_in_threads} p ON p.thread_id = t.thread_id AND p.week >= %s AND p.week <= %s"
                     f" UNION"
                     f" SELECT service_id, community_id, person_id FROM {attendance}"
                     f" WHERE council_id = %s AND week >= %s AND week <= %s AND community_kind = %s"
                     f") reached GROUP BY service_id, community_id",
-                    [council, *weeks, *weeks, council, *weeks, kind],
+                    [council, *weeks, weeks[0], *weeks, council, *weeks, kind],
                 )
                 for service, community, people in cursor.fetchall():
                     reached[(service, kind, community)] = people
@@ -412,17 +415,12 @@ def responsiveness_for_council(*, window: metrics.Window, unanswered_limit: int 
 def reciprocity_for_council(*, window: metrics.Window) -> dict:
     """Return, for each service, its threads in the window: how many, how many conversations, who started them."""
     weeks = [connection.ops.adapt_datefield_value(w) for w in (window.first_day, window.week_start_day(window.weeks - 1))]
-    # One row per thread and service first (its weeks repeat what is counted here), then
-    # plain sums: quicker than counting distinct threads three times over.
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT service_id, COUNT(*), SUM(CASE WHEN conversation THEN 1 ELSE 0 END), "
-            "SUM(CASE WHEN community_started THEN 1 ELSE 0 END) "
-            "FROM (SELECT DISTINCT thread_id, service_id, community_started, "
-            "conversation_at IS NOT NULL AND conversation_at < %s AS conversation "
-            f"FROM {ThreadServiceWeek._meta.db_table} WHERE council_id = %s AND week >= %s AND week <= %s) threads "
-            "GROUP BY service_id",
-            [connection.ops.adapt_datetimefield_value(window.end), require_current_council().pk, *weeks],
+            f"SELECT service_id, COUNT(*), {CONVERSATIONS}, {COMMUNITY_STARTED} "
+            f"FROM {ThreadServiceWeek._meta.db_table} WHERE council_id = %s AND week >= %s AND week <= %s "
+            f"AND {FIRST_IN_WINDOW} GROUP BY service_id",
+            [connection.ops.adapt_datetimefield_value(window.end), require_current_council().pk, *weeks, weeks[0]],
         )
         rows = cursor.fetchall()
     return {
