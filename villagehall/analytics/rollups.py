@@ -340,14 +340,6 @@ class RebuildStatements:
     def community_side(self, alias="i") -> str:
         return f"({alias}.acting_for_id IS NULL OR {alias}.acting_for_id NOT IN {self.services})"
 
-    def epoch(self, column) -> str:
-        """Return SQL for an instant in seconds since 1970, to the microsecond."""
-        if self.postgres:
-            return f"CAST(EXTRACT(EPOCH FROM {column}) AS double precision)"
-        # Django writes any fraction of a second after the 19th character; strftime('%s')
-        # would round it to the millisecond and then drop it, so it is added back apart.
-        return f"(CAST(strftime('%s', substr({column}, 1, 19)) AS INTEGER) + CAST(substr({column}, 20) AS REAL))"
-
     def execute(self, cursor, sql: str) -> None:
         cursor.execute(sql.format(I=I, week=self.week, services=self.services, council=self.council))
 
@@ -378,7 +370,7 @@ class RebuildStatements:
                 f"FROM (SELECT week, acting_for_id, {column}, kind, at, "
                 f"seconds - LAG(seconds) OVER (PARTITION BY week, acting_for_id, {column} ORDER BY at, id) AS gap "
                 f"FROM (SELECT {{week}} AS week, i.acting_for_id, i.{column}, i.kind, i.at, i.id, "
-                f"{self.epoch('i.at')} AS seconds FROM {{I}} i "
+                f"{seconds_sql('i.at')} AS seconds FROM {{I}} i "
                 f"WHERE {service_side} AND i.{column} IS NOT NULL) i) gaps "
                 f"GROUP BY week, acting_for_id, {column}"
             ))
@@ -488,6 +480,25 @@ class RebuildStatements:
             "FROM {I} p WHERE p.council_id = {council} AND p.kind = 'post' AND p.thread_id = p.id "
             f"AND p.addressed_to_id IN {{services}} AND {self.community_side('p')}"
         ))
+
+
+def seconds_sql(column: str) -> str:
+    """Return SQL for an instant in seconds since 1970, to the microsecond."""
+    if connection.vendor == "postgresql":
+        return f"CAST(EXTRACT(EPOCH FROM {column}) AS double precision)"
+    # Django writes any fraction of a second after the 19th character. SQLite's day count
+    # keeps milliseconds, rounding, so the whole seconds are taken from it (rounded again)
+    # and the fraction added back apart. (No strftime('%s'): a statement with parameters
+    # would take its %s for one.)
+    return (f"(ROUND((julianday(substr({column}, 1, 19)) - 2440587.5) * 86400) "
+            f"+ CAST(substr({column}, 20) AS REAL))")
+
+
+def days_sql(column: str) -> str:
+    """Return SQL for a date as a number of days, so that two dates' difference is the days between them."""
+    if connection.vendor == "postgresql":
+        return f"({column} - DATE '1970-01-01')"
+    return f"julianday({column})"
 
 
 def sqlite_instant(at: datetime) -> str:

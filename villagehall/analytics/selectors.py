@@ -14,7 +14,7 @@ from django.db.models import Count, Q, Sum
 
 from villagehall.analytics import metrics
 from villagehall.analytics.metrics import GROUP, NEIGHBOURHOOD
-from villagehall.analytics.rollups import aware_instant
+from villagehall.analytics.rollups import aware_instant, days_sql, seconds_sql
 from villagehall.analytics.models import (
     AddressedThread, AttendanceWeek, ImportedRecord, Interaction, NeighbourhoodWeek, OfficerWeek, ParticipantSpan, RollupState,
     ServiceWeek, ThreadPersonWeek, ThreadServiceWeek,
@@ -174,19 +174,9 @@ class _RollupReads:
         self.first_week = window.first_day
         self.last_week = window.week_start_day(window.weeks - 1)
         # The largest reads go straight to the cursor: the ORM's conversions of a few hundred
-        # thousand rows cost more than the query. Only differences between instants are
-        # used, so SQLite's naive UTC instants serve as they come.
+        # thousand rows cost more than the query.
         week_range = [council.pk, *(connection.ops.adapt_datefield_value(w) for w in (self.first_week, self.last_week))]
-        self.service_weeks = defaultdict(list)
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT service_id, community_kind, community_id, week, interactions, supports, first_at, last_at, "
-                f"gap_square_sum FROM {ServiceWeek._meta.db_table} WHERE council_id = %s AND week >= %s AND week <= %s "
-                "ORDER BY week",
-                week_range,
-            )
-            for service, kind, community, *week in cursor.fetchall():
-                self.service_weeks[(service, kind, community)].append(week)
+        self.presence_sums = self._presence_sums(week_range)
 
         self.waits = defaultdict(list)  # pair → first-response waits, None for unanswered
         for service, neighbourhood, group, posted_at, answered_at in AddressedThread.objects.filter(
@@ -211,8 +201,49 @@ class _RollupReads:
 
         self.participation = inclusion_for_council(window=window)
 
+    def _presence_sums(self, week_range) -> dict:
+        """Return pair → what its presence figures are worked out from, summed over the window's weeks by the database.
+
+        Each pair's weeks are taken in order: the gap from one active week's last
+        interaction to the next one's first adds to the squared gaps, and the days from one
+        active week to the next give the absences between them.
+        """
+        pair = "service_id, community_kind, community_id"
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT {pair}, SUM(interactions), SUM(supports), COUNT(*), MIN(first_seconds), MAX(last_seconds), "
+                "SUM(gap_square_sum + COALESCE(gap_before * gap_before, 0)), MIN(week), MAX(week), MAX(days_before) "
+                f"FROM (SELECT {pair}, interactions, supports, gap_square_sum, "
+                f"{seconds_sql('first_at')} AS first_seconds, {seconds_sql('last_at')} AS last_seconds, "
+                f"{seconds_sql('first_at')} - LAG({seconds_sql('last_at')}) OVER earlier AS gap_before, "
+                f"week, {days_sql('week')} - LAG({days_sql('week')}) OVER earlier AS days_before "
+                f"FROM {ServiceWeek._meta.db_table} WHERE council_id = %s AND week >= %s AND week <= %s "
+                f"WINDOW earlier AS (PARTITION BY {pair} ORDER BY week)) weeks GROUP BY {pair}",
+                week_range,
+            )
+            return {(service, kind, community): sums for service, kind, community, *sums in cursor.fetchall()}
+
     def presence(self, pair, key):
-        self.presence_from_weeks(pair, self.service_weeks.get(key, []), self.window)
+        sums = self.presence_sums.get(key)
+        if sums is None:
+            self.presence_from_weeks(pair, [], self.window)
+            return
+        interactions, supports, active, first, last, squares, first_week, last_week, longest_step = sums
+        pair.service_interactions = interactions
+        pair.active_weeks = active
+        pair.presence = metrics.presence(active, self.window.weeks)
+        # Weeks before the first active one, after the last, and between two active ones.
+        pair.longest_absence_weeks = max(
+            (date.fromisoformat(str(first_week)) - self.first_week).days // 7,
+            (self.last_week - date.fromisoformat(str(last_week))).days // 7,
+            round(longest_step or 7) // 7 - 1,
+        )
+        pair.burstiness = metrics.burstiness_of_sums(
+            count=interactions, span_seconds=last - first, gap_square_sum=squares
+        )
+        pair.pattern = metrics.pattern(interactions, pair.presence)
+        pair.support_given = supports
+        pair.enablement_share = metrics.share(supports, interactions)
 
     @staticmethod
     def presence_from_weeks(pair, weeks, window):
