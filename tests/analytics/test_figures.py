@@ -309,6 +309,20 @@ def test_first_response_within_48_hours(hall, health):
     assert five_weeks.median_first_response_hours == pytest.approx((under + 48.0) / 2)
 
 
+def test_first_response_at_48_hours_to_the_microsecond(hall, health):
+    parks = hall.service("parks")
+    officer, resident = hall.officer(parks), hall.person()
+    for posted, wait in [(week(0) + timedelta(microseconds=250_000), timedelta(hours=48)),
+                         (week(1) + timedelta(microseconds=999_999), timedelta(hours=48) + MICROSECOND)]:
+        thread = hall.post(by=resident, at=posted, addressed_to=parks)
+        hall.comment(thread, by=officer, at=posted + wait, acting_for=parks)
+
+    pair = health().pair("parks", "northfield")
+
+    assert (pair.addressed_threads, pair.answered_within_2d, pair.unanswered) == (2, 0.5, 0)
+    assert pair.median_first_response_hours == 48 + 0.5 / 3_600_000_000
+
+
 def test_people_reached_in_threads_and_at_events(hall, health):
     parks, housing = hall.service("parks"), hall.service("housing")
     officer = hall.officer(parks)

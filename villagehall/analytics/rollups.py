@@ -494,6 +494,16 @@ def seconds_sql(column: str) -> str:
             f"+ CAST(substr({column}, 20) AS REAL))")
 
 
+def microseconds_between_sql(later: str, earlier: str) -> str:
+    """Return SQL for the microseconds from one instant to another, exactly."""
+    if connection.vendor == "postgresql":
+        return f"CAST(EXTRACT(EPOCH FROM ({later} - {earlier})) * 1000000 AS bigint)"
+    # Whole seconds and fractions apart, as in seconds_sql(), each rounded to a whole number.
+    return (f"CAST(ROUND((julianday(substr({later}, 1, 19)) - julianday(substr({earlier}, 1, 19))) * 86400) "
+            f"* 1000000 + ROUND((CAST(substr({later}, 20) AS REAL) - CAST(substr({earlier}, 20) AS REAL)) * 1000000) "
+            "AS INTEGER)")
+
+
 def days_sql(column: str) -> str:
     """Return SQL for a date as a number of days, so that two dates' difference is the days between them."""
     if connection.vendor == "postgresql":
@@ -504,8 +514,3 @@ def days_sql(column: str) -> str:
 def sqlite_instant(at: datetime) -> str:
     """Return an instant as Django writes it for SQLite: naive UTC, a space between date and time."""
     return at.astimezone(timezone.utc).replace(tzinfo=None).isoformat(" ")
-
-
-def aware_instant(at) -> datetime:
-    """Return an instant from a raw row with its zone: SQLite's come naive, in UTC; PostgreSQL's carry theirs."""
-    return at if at.tzinfo is not None else at.replace(tzinfo=timezone.utc)
