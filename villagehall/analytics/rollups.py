@@ -355,6 +355,8 @@ class RebuildStatements:
                "rebuild_thread_row", "rebuild_turn", "rebuild_first_turn", "rebuild_conversation")
 
     def run(self) -> None:
+        # Rows are written in the order of each table's unique index, which then grows at
+        # its end instead of taking millions of inserts all over it.
         with connection.cursor() as cursor:
             if self.postgres:
                 # Room to group and sort millions of rows in memory, for this transaction only:
@@ -425,7 +427,8 @@ class RebuildStatements:
         self.execute(cursor, (
             f"INSERT INTO {ParticipantSpan._meta.db_table} (council_id, block, neighbourhood_id, person_id, weeks) "
             f"SELECT {{council}}, week / {BLOCK_WEEKS}, neighbourhood_id, actor_id, "
-            f"{bits}(CAST(1 AS BIGINT) << (week % {BLOCK_WEEKS})) FROM rebuild_person_week GROUP BY 2, 3, 4"
+            f"{bits}(CAST(1 AS BIGINT) << (week % {BLOCK_WEEKS})) FROM rebuild_person_week GROUP BY 2, 3, 4 "
+            "ORDER BY 2, 3, 4"
         ))
 
     def attendance(self, cursor) -> None:
@@ -487,12 +490,14 @@ class RebuildStatements:
             f"p.neighbourhood_id, p.group_id, {self.community_side('p')}, c.conversation_at "
             "FROM rebuild_service_turn_week w "
             "JOIN {I} p ON p.id = w.thread_id AND p.kind = 'post' "
-            "JOIN rebuild_conversation c ON c.thread_id = w.thread_id AND c.service_id = w.service_id"
+            "JOIN rebuild_conversation c ON c.thread_id = w.thread_id AND c.service_id = w.service_id "
+            "ORDER BY w.thread_id, w.service_id, w.week"
         ))
         self.execute(cursor, (
             f"INSERT INTO {ThreadPersonWeek._meta.db_table} (council_id, thread_id, person_id, week) "
             f"SELECT {{council}}, thread_id, actor_id, {self.monday('week')} FROM ("
-            f"SELECT DISTINCT thread_id, actor_id, week FROM rebuild_thread_row i WHERE {self.community_side()}) p"
+            f"SELECT DISTINCT thread_id, actor_id, week FROM rebuild_thread_row i WHERE {self.community_side()}) p "
+            "ORDER BY thread_id, actor_id, week"
         ))
 
     def addressed(self, cursor) -> None:
