@@ -69,12 +69,16 @@ def main():
     parser.add_argument("--requests", type=int, default=20, help="requests per page and window")
     parser.add_argument("--again", action="store_true",
                         help="measure only the report and the pages, on a database a run has already filled")
+    parser.add_argument("--rebuild", action="store_true",
+                        help="with --again, time a full rollup rebuild first")
     options = parser.parse_args()
     print(f"Relationship-health benchmarks on {connection.vendor} ({settings.DATABASES['default']['NAME']})")
     if options.again:
         council = Council.objects.filter(slug=COUNCIL).first()
         if council is None:
             sys.exit(f"--again needs a database that a run has filled with the council “{COUNCIL}”.")
+        if options.rebuild:
+            rebuild(council)
     else:
         if Council.objects.filter(slug=COUNCIL).exists():
             sys.exit(f"The database already holds the council “{COUNCIL}”: use a fresh scratch database, or --again.")
@@ -101,16 +105,7 @@ def import_and_rebuild(options) -> Council:
     council = Council.objects.get(slug=COUNCIL)
     with council_scope(council):
         events = Interaction.objects.count()
-    started = time.perf_counter()
-    rollups_rebuild(council=council)
-    rebuilt = time.perf_counter() - started
-    if connection.vendor == "postgresql":
-        # What autovacuum does within minutes of a big write: without it PostgreSQL cannot
-        # answer from the rollups' indexes alone, and the pages are slower than they will be.
-        with connection.cursor() as cursor:
-            for model in ROLLUP_MODELS:
-                cursor.execute(f"VACUUM (ANALYZE) {model._meta.db_table}")
-    all_baseline = group_by_pass(council)
+    rebuilt, all_baseline = rebuild(council, quietly=True)
     print()
     row("baseline: one GROUP BY pass over every interaction", all_baseline, events, "interactions")
     row("import, rollup rebuild included", imported, lines, "lines", all_baseline)
@@ -118,6 +113,25 @@ def import_and_rebuild(options) -> Council:
     print(f"    peak memory of the importing process: {peak:,.0f} MB")
     row("full rollup rebuild", rebuilt, events, "interactions", all_baseline)
     return council
+
+
+def rebuild(council, quietly=False) -> tuple[float, float]:
+    """Time a full rollup rebuild, and the baseline over every interaction after it; print both unless quietly."""
+    started = time.perf_counter()
+    state = rollups_rebuild(council=council)
+    rebuilt = time.perf_counter() - started
+    if connection.vendor == "postgresql":
+        # What autovacuum does within minutes of a big write: without it PostgreSQL cannot
+        # answer from the rollups' indexes alone, and the pages are slower than they will be.
+        with connection.cursor() as cursor:
+            for model in ROLLUP_MODELS:
+                cursor.execute(f"VACUUM (ANALYZE) {model._meta.db_table}")
+    baseline = group_by_pass(council)
+    if not quietly:
+        print()
+        row("baseline: one GROUP BY pass over every interaction", baseline, state.interactions, "interactions")
+        row("full rollup rebuild", rebuilt, state.interactions, "interactions", baseline)
+    return rebuilt, baseline
 
 
 def report_and_pages(council, options) -> None:
