@@ -199,3 +199,38 @@ def test_rows_kept_before_previous_weeks_were_kept_learn_them_on_upgrade(hall):
         cursor.execute(upgrade.FILL_PREVIOUS_WEEKS)
 
     assert list(ThreadServiceWeek.objects.order_by(*columns).values_list(*columns)) == kept
+
+
+def test_a_rebuild_leaves_exactly_the_rows_a_rebuild_from_nothing_would(hall):
+    from villagehall.analytics.rollups import ROLLUP_MODELS
+
+    def every_row():
+        return {
+            model.__name__: sorted(
+                model.objects.values_list(*(f.attname for f in model._meta.concrete_fields if not f.primary_key))
+            )
+            for model in ROLLUP_MODELS
+        }
+
+    parks = hall.service("parks")
+    officer, resident = hall.officer(parks), hall.person()
+    for day in range(0, 60, 3):
+        # Late on Sunday evening in London is Monday morning in Sydney: the change of zone
+        # moves the residents' posts into the next week.
+        at = utc(2026, 3, 1, 23, 30) + timedelta(days=day)
+        thread = hall.post(by=resident, at=at, addressed_to=parks)
+        hall.comment(thread, by=officer, at=at + timedelta(minutes=40), acting_for=parks)
+        hall.comment(thread, by=resident, at=at + timedelta(hours=30))
+    rollups_rebuild(council=hall.council)
+    in_london = every_row()
+
+    hall.council.time_zone = "Australia/Sydney"
+    hall.council.save()
+    rollups_rebuild(council=hall.council)
+    rebuilt = every_row()
+    for model in ROLLUP_MODELS:
+        model.objects.all().delete()
+    rollups_rebuild(council=hall.council)
+
+    assert rebuilt == every_row()
+    assert rebuilt["NeighbourhoodWeek"] != in_london["NeighbourhoodWeek"]

@@ -15,7 +15,7 @@ from datetime import date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 from django.db import connection, transaction
-from django.db.models import Count, Max, Min
+from django.db.models import Count, Max, Min, UniqueConstraint
 from django.utils import timezone as django_timezone
 
 from villagehall.analytics import metrics
@@ -275,12 +275,13 @@ def planner_statistics_refresh(*models) -> None:
 def rollups_rebuild(*, council) -> RollupState:
     """Recount the council's weekly rollups from its interactions; return the new state."""
     with council_scope(council):
-        for model in ROLLUP_MODELS:
-            model.objects.all().delete()
         planner_statistics_refresh(Interaction)
         span = Interaction.objects.aggregate(first=Min("at"), last=Max("at"), count=Count("id"))
         if span["first"] is not None:
             RebuildStatements(council, service_ids(), span["first"], span["last"]).run()
+        else:
+            for model in ROLLUP_MODELS:
+                model.objects.all().delete()
         planner_statistics_refresh(*ROLLUP_MODELS)
         state, _ = RollupState.objects.update_or_create(
             council=council,
@@ -355,20 +356,52 @@ class RebuildStatements:
                "rebuild_thread_row", "rebuild_turn", "rebuild_first_turn", "rebuild_conversation")
 
     def run(self) -> None:
-        # Rows are written in the order of each table's unique index, which then grows at
-        # its end instead of taking millions of inserts all over it.
         with connection.cursor() as cursor:
             if self.postgres:
                 # Room to group and sort millions of rows in memory, for this transaction only:
                 # with the default, each statement would sort on disk.
                 cursor.execute("SET LOCAL work_mem = '256MB'")
+            for model in ROLLUP_MODELS:
+                self.scratch(cursor, self.new(model), f"SELECT * FROM {model._meta.db_table} WHERE 1 = 0")
             self.service_weeks(cursor)
             self.community_weeks(cursor)
             self.attendance(cursor)
             self.threads(cursor)
             self.addressed(cursor)
-            for name in self.SCRATCH:
+            for model in ROLLUP_MODELS:
+                self.merge(cursor, model)
+            for name in (*self.SCRATCH, *(self.new(model) for model in ROLLUP_MODELS)):
                 cursor.execute(f"DROP TABLE IF EXISTS {name}")
+
+    @staticmethod
+    def new(model) -> str:
+        """Return the scratch table a rollup's rows are counted into before they replace the council's."""
+        return f"rebuild_new_{model._meta.model_name}"
+
+    def merge(self, cursor, model) -> None:
+        """Make the council's rows of a rollup those counted into its scratch table, writing only what changed.
+
+        A rebuild after an import finds most rows as they were. Deleting them all and
+        writing them again would cost every row its index entries, twice; here a row is
+        deleted only if it is no longer counted, and written only if it is new or its
+        counts changed.
+        """
+        table, new = model._meta.db_table, self.new(model)
+        keys = rollup_key(model)
+        values = [f.column for f in model._meta.concrete_fields if not f.primary_key and f.column not in keys]
+        matches = " AND ".join(f"n.{key} = {table}.{key}" for key in keys)
+        cursor.execute(f"DELETE FROM {table} WHERE council_id = {self.council} "
+                       f"AND NOT EXISTS (SELECT 1 FROM {new} n WHERE {matches})")
+        differs = "IS DISTINCT FROM" if self.postgres else "IS NOT"
+        columns = ", ".join([*keys, *values])
+        cursor.execute(
+            # In the order of the unique index, which then takes its new entries in order.
+            f"INSERT INTO {table} ({columns}) SELECT {columns} FROM {new} WHERE true ORDER BY {', '.join(keys)} "
+            f"ON CONFLICT ({', '.join(keys)}) " + (
+                f"DO UPDATE SET {', '.join(f'{v} = excluded.{v}' for v in values)} "
+                f"WHERE {' OR '.join(f'{table}.{v} {differs} excluded.{v}' for v in values)}" if values else "DO NOTHING"
+            )
+        )
 
     @property
     def every_row(self) -> str:
@@ -390,7 +423,7 @@ class RebuildStatements:
         for community_kind, column in (("neighbourhood", "neighbourhood_id"), ("group", "group_id")):
             # Each gap is between an interaction and the one before it in the same week.
             self.execute(cursor, (
-                f"INSERT INTO {ServiceWeek._meta.db_table} (council_id, week, service_id, community_kind, "
+                f"INSERT INTO {self.new(ServiceWeek)} (council_id, week, service_id, community_kind, "
                 "community_id, interactions, supports, first_at, last_at, gap_square_sum) "
                 f"SELECT {{council}}, {self.monday('week')}, acting_for_id, '{community_kind}', {column}, COUNT(*), "
                 "SUM(CASE WHEN kind = 'support' THEN 1 ELSE 0 END), MIN(at), MAX(at), COALESCE(SUM(gap * gap), 0) "
@@ -401,7 +434,7 @@ class RebuildStatements:
                 f"GROUP BY week, acting_for_id, {column}"
             ))
         self.execute(cursor, (
-            f"INSERT INTO {OfficerWeek._meta.db_table} (council_id, week, service_id, person_id, interactions) "
+            f"INSERT INTO {self.new(OfficerWeek)} (council_id, week, service_id, person_id, interactions) "
             f"SELECT {{council}}, {self.monday('week')}, acting_for_id, actor_id, COUNT(*) FROM rebuild_service_row "
             "GROUP BY week, acting_for_id, actor_id"
         ))
@@ -416,7 +449,7 @@ class RebuildStatements:
             f"AND {self.community_side()} GROUP BY 1, 2, 3"
         ))
         self.execute(cursor, (
-            f"INSERT INTO {NeighbourhoodWeek._meta.db_table} "
+            f"INSERT INTO {self.new(NeighbourhoodWeek)} "
             "(council_id, week, neighbourhood_id, interactions, offline, assisted) "
             f"SELECT {{council}}, {self.monday('week')}, neighbourhood_id, SUM(interactions), SUM(offline), "
             "SUM(assisted) FROM rebuild_person_week GROUP BY week, neighbourhood_id"
@@ -425,10 +458,9 @@ class RebuildStatements:
         # the bits as numeric; SQLite has no BIT_OR, and adding distinct bits is OR-ing them.)
         bits = "BIT_OR" if self.postgres else "SUM"
         self.execute(cursor, (
-            f"INSERT INTO {ParticipantSpan._meta.db_table} (council_id, block, neighbourhood_id, person_id, weeks) "
+            f"INSERT INTO {self.new(ParticipantSpan)} (council_id, block, neighbourhood_id, person_id, weeks) "
             f"SELECT {{council}}, week / {BLOCK_WEEKS}, neighbourhood_id, actor_id, "
-            f"{bits}(CAST(1 AS BIGINT) << (week % {BLOCK_WEEKS})) FROM rebuild_person_week GROUP BY 2, 3, 4 "
-            "ORDER BY 2, 3, 4"
+            f"{bits}(CAST(1 AS BIGINT) << (week % {BLOCK_WEEKS})) FROM rebuild_person_week GROUP BY 2, 3, 4"
         ))
 
     def attendance(self, cursor) -> None:
@@ -436,7 +468,7 @@ class RebuildStatements:
         for community_kind, column in (("neighbourhood", "neighbourhood_id"), ("group", "group_id")):
             # `event_id IS NOT NULL` lets SQLite read through the small index of attendances.
             self.execute(cursor, (
-                f"INSERT INTO {AttendanceWeek._meta.db_table} "
+                f"INSERT INTO {self.new(AttendanceWeek)} "
                 "(council_id, week, service_id, community_kind, community_id, person_id) "
                 f"SELECT {{council}}, {self.monday('week')}, organiser_id, '{community_kind}', {column}, actor_id "
                 f"FROM (SELECT DISTINCT {{week}} AS week, e.organiser_id, i.{column}, i.actor_id "
@@ -484,26 +516,24 @@ class RebuildStatements:
             "GROUP BY f.thread_id, f.service_id"
         ))
         self.execute(cursor, (
-            f"INSERT INTO {ThreadServiceWeek._meta.db_table} (council_id, {', '.join(THREAD_SERVICE_COLUMNS)}) "
+            f"INSERT INTO {self.new(ThreadServiceWeek)} (council_id, {', '.join(THREAD_SERVICE_COLUMNS)}) "
             f"SELECT {{council}}, w.thread_id, w.service_id, {self.monday('w.week')}, "
             f"{self.monday('LAG(w.week) OVER (PARTITION BY w.thread_id, w.service_id ORDER BY w.week)')}, "
             f"p.neighbourhood_id, p.group_id, {self.community_side('p')}, c.conversation_at "
             "FROM rebuild_service_turn_week w "
             "JOIN {I} p ON p.id = w.thread_id AND p.kind = 'post' "
-            "JOIN rebuild_conversation c ON c.thread_id = w.thread_id AND c.service_id = w.service_id "
-            "ORDER BY w.thread_id, w.service_id, w.week"
+            "JOIN rebuild_conversation c ON c.thread_id = w.thread_id AND c.service_id = w.service_id"
         ))
         self.execute(cursor, (
-            f"INSERT INTO {ThreadPersonWeek._meta.db_table} (council_id, thread_id, person_id, week) "
+            f"INSERT INTO {self.new(ThreadPersonWeek)} (council_id, thread_id, person_id, week) "
             f"SELECT {{council}}, thread_id, actor_id, {self.monday('week')} FROM ("
-            f"SELECT DISTINCT thread_id, actor_id, week FROM rebuild_thread_row i WHERE {self.community_side()}) p "
-            "ORDER BY thread_id, actor_id, week"
+            f"SELECT DISTINCT thread_id, actor_id, week FROM rebuild_thread_row i WHERE {self.community_side()}) p"
         ))
 
     def addressed(self, cursor) -> None:
         """Note each community post addressed to a service, and when the service first answered it."""
         self.execute(cursor, (
-            f"INSERT INTO {AddressedThread._meta.db_table} "
+            f"INSERT INTO {self.new(AddressedThread)} "
             "(council_id, thread_id, service_id, neighbourhood_id, group_id, posted_at, first_response_at) "
             "SELECT p.council_id, p.id, p.addressed_to_id, p.neighbourhood_id, p.group_id, p.at, "
             "(SELECT MIN(r.at) FROM {I} r WHERE r.thread_id = p.id AND r.id <> p.id "
@@ -512,6 +542,14 @@ class RebuildStatements:
             "FROM {I} p WHERE p.council_id = {council} AND p.kind = 'post' AND p.thread_id = p.id "
             f"AND p.addressed_to_id IN {{services}} AND {self.community_side('p')}"
         ))
+
+
+def rollup_key(model) -> list[str]:
+    """Return the columns of a rollup's unique constraint: what tells one of its rows from another."""
+    for constraint in model._meta.constraints:
+        if isinstance(constraint, UniqueConstraint):
+            return [model._meta.get_field(name).column for name in constraint.fields]
+    return [next(f.column for f in model._meta.concrete_fields if f.unique and not f.primary_key)]
 
 
 def seconds_sql(column: str) -> str:
