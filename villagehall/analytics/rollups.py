@@ -2,7 +2,7 @@
 
 Two ways in, one meaning. `rollups_record()` counts each interaction as it is recorded
 on the platform, touching only the rows of its week and thread. `rollups_rebuild()`
-recounts a whole council from its interactions, week by week and thread by thread,
+recounts a whole council from its interactions, in a few statements the database runs,
 after an import or when the council's time zone changes. Both cut weeks Monday to
 Sunday in the council's time zone, and the tests hold them to the same figures as the
 definitions computed from the interactions themselves (metrics.py).
@@ -91,10 +91,7 @@ class ServiceWeekTally:
         self.supports += kind == "support"
 
     def values(self) -> dict:
-        return dict(zip(self.__slots__, self.row()))
-
-    def row(self) -> tuple:
-        return self.interactions, self.supports, self.first_at, self.last_at, self.gap_square_sum
+        return {name: getattr(self, name) for name in self.__slots__}
 
 
 def thread_service_rows(turns, services: set[int], week_of_instant) -> list[dict]:
@@ -314,6 +311,7 @@ class RebuildStatements:
         # Service and kind lists are written into the statements: they are the database's
         # own ids and fixed words, and written out they leave the parameters to the council.
         self.services = f"({', '.join(str(int(pk)) for pk in sorted(services)) or '-1'})"
+        self.scratch_tables: list[str] = []
 
     def instant(self, at: datetime) -> str:
         """Return an instant as SQL: SQLite compares Django's text for it, PostgreSQL a timestamp."""
@@ -345,15 +343,14 @@ class RebuildStatements:
         cursor.execute(sql.format(I=I, week=self.week, services=self.services, council=self.council))
 
     def scratch(self, cursor, name: str, select: str) -> None:
+        """Make a temporary table from a statement's rows; run() drops it at the end."""
+        self.scratch_tables.append(name)
         cursor.execute(f"DROP TABLE IF EXISTS {name}")
         self.execute(cursor, f"CREATE TEMPORARY TABLE {name} AS {select}")
         if self.postgres:
             # Nothing else analyses a temporary table: without it, the statements that read
             # it are planned for a table of unknown size.
             cursor.execute(f"ANALYZE {name}")
-
-    SCRATCH = ("rebuild_service_row", "rebuild_person_week", "rebuild_service_turn_week", "rebuild_thread_service",
-               "rebuild_thread_row", "rebuild_turn", "rebuild_first_turn", "rebuild_conversation")
 
     def run(self) -> None:
         with connection.cursor() as cursor:
@@ -370,8 +367,8 @@ class RebuildStatements:
             self.addressed(cursor)
             for model in ROLLUP_MODELS:
                 self.merge(cursor, model)
-            for name in (*self.SCRATCH, *(self.new(model) for model in ROLLUP_MODELS)):
-                cursor.execute(f"DROP TABLE IF EXISTS {name}")
+            for name in self.scratch_tables:
+                cursor.execute(f"DROP TABLE {name}")
 
     @staticmethod
     def new(model) -> str:

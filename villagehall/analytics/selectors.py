@@ -226,36 +226,28 @@ class _RollupReads:
             self.presence_from_weeks(pair, [], self.window)
             return
         interactions, supports, active, first, last, squares, first_week, last_week, longest_step = sums
-        pair.service_interactions = interactions
-        pair.active_weeks = active
-        pair.presence = metrics.presence(active, self.window.weeks)
-        # Weeks before the first active one, after the last, and between two active ones.
-        pair.longest_absence_weeks = max(
-            (date.fromisoformat(str(first_week)) - self.first_week).days // 7,
-            (self.last_week - date.fromisoformat(str(last_week))).days // 7,
-            round(longest_step or 7) // 7 - 1,
+        _presence_fill(
+            pair, self.window, interactions=interactions, supports=supports, active_weeks=active,
+            # Weeks before the first active one, after the last, and between two active ones.
+            longest_absence=max(
+                (date.fromisoformat(str(first_week)) - self.first_week).days // 7,
+                (self.last_week - date.fromisoformat(str(last_week))).days // 7,
+                round(longest_step or 7) // 7 - 1,
+            ),
+            burstiness=metrics.burstiness_of_sums(count=interactions, span_seconds=last - first, gap_square_sum=squares),
         )
-        pair.burstiness = metrics.burstiness_of_sums(
-            count=interactions, span_seconds=last - first, gap_square_sum=squares
-        )
-        pair.pattern = metrics.pattern(interactions, pair.presence)
-        pair.support_given = supports
-        pair.enablement_share = metrics.share(supports, interactions)
 
     @staticmethod
     def presence_from_weeks(pair, weeks, window):
         """Fill in a pair's presence figures from its ServiceWeek values, in week order."""
         active = {(week - window.first_day).days // 7 for week, *_ in weeks}
-        pair.service_interactions = sum(n for _, n, *_ in weeks)
-        pair.active_weeks = len(active)
-        pair.presence = metrics.presence(len(active), window.weeks)
-        pair.longest_absence_weeks = metrics.longest_absence(active, window.weeks)
-        pair.burstiness = metrics.burstiness_of_weeks(
-            (n, first_at, last_at, squares) for _, n, _, first_at, last_at, squares in weeks
+        _presence_fill(
+            pair, window, interactions=sum(n for _, n, *_ in weeks), supports=sum(s for _, _, s, *_ in weeks),
+            active_weeks=len(active), longest_absence=metrics.longest_absence(active, window.weeks),
+            burstiness=metrics.burstiness_of_weeks(
+                (n, first_at, last_at, squares) for _, n, _, first_at, last_at, squares in weeks
+            ),
         )
-        pair.pattern = metrics.pattern(pair.service_interactions, pair.presence)
-        pair.support_given = sum(supports for _, _, supports, *_ in weeks)
-        pair.enablement_share = metrics.share(pair.support_given, pair.service_interactions)
 
     def responsiveness(self, pair, key):
         waits = self.waits.get(key, [])
@@ -365,8 +357,21 @@ def addressed_threads_in_window(window: metrics.Window, columns=()):
             "WHERE council_id = %s AND posted_at >= %s AND posted_at < %s",
             [end, require_current_council().pk, connection.ops.adapt_datetimefield_value(window.start), end],
         )
-        for *row, wait in cursor.fetchall():
-            yield *row, None if wait is None else timedelta(microseconds=wait)
+        rows = cursor.fetchall()
+    for *row, wait in rows:
+        yield *row, None if wait is None else timedelta(microseconds=wait)
+
+
+def _presence_fill(pair, window, *, interactions, supports, active_weeks, longest_absence, burstiness) -> None:
+    """Set a pair's presence figures, and those that follow from them."""
+    pair.service_interactions = interactions
+    pair.active_weeks = active_weeks
+    pair.presence = metrics.presence(active_weeks, window.weeks)
+    pair.longest_absence_weeks = longest_absence
+    pair.burstiness = burstiness
+    pair.pattern = metrics.pattern(interactions, pair.presence)
+    pair.support_given = supports
+    pair.enablement_share = metrics.share(supports, interactions)
 
 
 def _pair_keys(service, neighbourhood, group):
