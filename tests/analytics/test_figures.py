@@ -10,7 +10,7 @@ import pytest
 
 from villagehall.analytics.metrics import Window
 from villagehall.people.models import Organisation
-from tests.analytics.conftest import utc, week
+from tests.analytics.conftest import UNTIL, utc, week
 
 EMPTY_PAIR = {
     "service_interactions": 0, "active_weeks": 0, "presence": 0.0, "longest_absence_weeks": 4,
@@ -341,6 +341,34 @@ def test_people_reached_in_threads_and_at_events(hall, health):
 
     assert result.pair("parks", "northfield").people_reached == 3  # first, second and fourth
     assert result.pair("housing", "northfield").people_reached == 1
+
+
+def test_people_reached_only_when_the_window_holds_both_their_week_and_the_services(hall, health):
+    parks = hall.service("parks")
+    officer = hall.officer(parks)
+    early, late, both, elsewhere = (hall.person() for _ in range(4))
+    # Parks answers in week 3 a thread the early bird joined in week 0.
+    thread = hall.post(by=early, at=week(0))
+    hall.comment(thread, by=officer, at=week(3), acting_for=parks)
+    # The late comer replies in week 5, after the usual window, to a thread parks joined in week 1.
+    later = hall.post(by=officer, at=week(1), acting_for=parks)
+    hall.comment(later, by=late, at=week(5))
+    # One person in both threads; and one whose thread parks never joined.
+    hall.comment(thread, by=both, at=week(1))
+    hall.comment(later, by=both, at=week(2))
+    hall.post(by=elsewhere, at=week(1))
+
+    def reached(weeks, until):
+        return health(weeks=weeks, until=until).pair("parks", "northfield").people_reached
+
+    assert reached(4, UNTIL) == 2  # early (week 0, parks in week 3) and both; late is after the window
+    assert reached(1, date(2026, 1, 11)) == 0  # week 0 alone: parks had not taken a turn yet
+    assert reached(2, date(2026, 1, 18)) == 0  # weeks 0–1: both's reply then is in the thread parks joined in week 3
+    assert reached(2, date(2026, 1, 25)) == 1  # weeks 1–2: both again, though early's week is outside
+    assert reached(3, date(2026, 2, 1)) == 1  # weeks 1–3: early's week is outside, both is in
+    assert reached(2, date(2026, 2, 1)) == 0  # weeks 2–3: both's week-2 reply is in the thread parks took in week 1
+    assert reached(6, date(2026, 2, 15)) == 3  # weeks 0–5: everyone but the one parks never met
+    assert reached(1, date(2026, 2, 15)) == 0  # week 5 alone: late replied, but parks's turn was in week 1
 
 
 def test_support_given_and_enablement_share(hall, health):

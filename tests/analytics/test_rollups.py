@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from villagehall.analytics.models import (
-    ParticipantSpan, RollupState, ServiceWeek, ThreadPersonWeek, ThreadServiceWeek,
+    ParticipantSpan, ReachWeek, RollupState, ServiceWeek, ThreadPersonWeek, ThreadServiceWeek,
 )
 from villagehall.analytics.rollups import rollups_rebuild, week_of
 from villagehall.analytics.selectors import (
@@ -199,6 +199,45 @@ def test_rows_kept_before_previous_weeks_were_kept_learn_them_on_upgrade(hall):
         cursor.execute(upgrade.FILL_PREVIOUS_WEEKS)
 
     assert list(ThreadServiceWeek.objects.order_by(*columns).values_list(*columns)) == kept
+
+
+def test_people_reached_are_counted_on_upgrade_from_the_thread_rollups_and_attendances(hall):
+    from importlib import import_module
+
+    from django.db import connection
+
+    upgrade = import_module("villagehall.analytics.migrations.0012_people_reached_by_week")
+    parks, housing, gardeners = hall.service("parks"), hall.service("housing"), hall.group("gardeners")
+    asker, reactor, helper = hall.person(), hall.person(), hall.person()
+    thread = hall.post(by=asker, at=utc(2026, 1, 5, 9), group=gardeners, addressed_to=parks)
+    hall.act("reaction", by=reactor, at=utc(2026, 1, 13, 9), thread=thread)
+    hall.comment(thread, by=hall.officer(parks), at=utc(2026, 1, 20, 9), acting_for=parks)
+    hall.comment(thread, by=helper, at=utc(2026, 1, 27, 9))
+    hall.comment(thread, by=hall.officer(housing), at=utc(2026, 2, 3, 9), acting_for=housing)
+    # The reactor also came to parks's event in the week they reacted: one row, met that week.
+    litter_pick = hall.event(organiser=parks, at=utc(2026, 1, 14, 10))
+    hall.act("attendance", by=reactor, at=utc(2026, 1, 14, 10), channel="meeting", event=litter_pick)
+    columns = ["week", "service__slug", "community_kind", "person_id", "service_week_before", "service_week_after"]
+    kept = list(ReachWeek.objects.order_by(*columns).values_list(*columns))
+    assert ("2026-01-12", "parks", "neighbourhood", reactor.pk, "2026-01-12", "2026-01-12") in [
+        (str(w), s, k, p, str(b), str(a)) for w, s, k, p, b, a in kept
+    ]
+    assert len(kept) == 12  # three people, twice each (neighbourhood and group) for each of two services
+
+    ReachWeek.objects.all().delete()
+    with connection.cursor() as cursor:
+        # Attendances were kept, until this upgrade, in a table of their own.
+        cursor.execute(
+            "CREATE TABLE analytics_attendanceweek (council_id bigint, week date, service_id bigint, "
+            "community_kind varchar(13), community_id bigint, person_id bigint)"
+        )
+        cursor.execute(
+            "INSERT INTO analytics_attendanceweek VALUES (%s, %s, %s, 'neighbourhood', %s, %s)",
+            [hall.council.pk, date(2026, 1, 12), parks.pk, hall.northfield.pk, reactor.pk],
+        )
+        cursor.execute(upgrade.FILL_REACH_WEEKS)
+
+    assert list(ReachWeek.objects.order_by(*columns).values_list(*columns)) == kept
 
 
 def test_a_rebuild_leaves_exactly_the_rows_a_rebuild_from_nothing_would(hall):

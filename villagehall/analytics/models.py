@@ -331,8 +331,18 @@ class ThreadPersonWeek(Rollup):
         indexes = [models.Index(fields=["council", "week"], name="thread_person_week_by_week")]
 
 
-class AttendanceWeek(Rollup):
-    """A community-side person at an event a service organised, in a community, in one week."""
+class ReachWeek(Rollup):
+    """A community-side person a service may have reached in a community in one week.
+
+    People reached are distinct people, so they do not add up week by week, and a
+    person counts for a window only if the service took a turn in one of their threads
+    within the same window: both weeks must lie inside it. A row is a week in which the
+    person posted, replied or reacted in threads of the community the service took part
+    in, with the service's nearest weeks of turns in those threads on either side (or
+    the week itself, for an event the service organised). A window holding the row's
+    week reaches the person if it also holds one of those two weeks, so any window is
+    counted from its own weeks' rows alone.
+    """
 
     week = models.DateField()
     service = models.ForeignKey(
@@ -343,12 +353,16 @@ class AttendanceWeek(Rollup):
     person = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", db_index=False, db_constraint=False,
     )
+    # The latest week up to this one, and the earliest from this one on, in which the
+    # service took a turn in a thread the person was in this week.
+    service_week_before = models.DateField(null=True)
+    service_week_after = models.DateField(null=True)
 
     class Meta:
         constraints = [
             models.UniqueConstraint(
                 fields=["council", "week", "service", "community_kind", "community_id", "person"],
-                name="attendance_week_once",
+                name="reach_week_once",
             ),
         ]
 

@@ -20,9 +20,8 @@ from django.utils import timezone as django_timezone
 
 from villagehall.analytics import metrics
 from villagehall.analytics.models import (
-    BLOCK_WEEKS, WEEK_ZERO, AddressedThread, AttendanceWeek, Community, Interaction, NeighbourhoodWeek, OfficerWeek,
-    ParticipantSpan, RollupState,
-    ServiceWeek, ThreadPersonWeek, ThreadServiceWeek,
+    BLOCK_WEEKS, WEEK_ZERO, AddressedThread, Community, Interaction, NeighbourhoodWeek, OfficerWeek, ParticipantSpan,
+    ReachWeek, RollupState, ServiceWeek, ThreadPersonWeek, ThreadServiceWeek,
 )
 from villagehall.core.tenancy import council_scope
 from villagehall.events.models import Event
@@ -32,7 +31,7 @@ THREAD_SERVICE_COLUMNS = ("thread_id", "service_id", "week", "previous_week", "n
                           "community_started", "conversation_at")
 ROLLUP_MODELS = (
     ServiceWeek, OfficerWeek, NeighbourhoodWeek, ParticipantSpan, AddressedThread, ThreadServiceWeek, ThreadPersonWeek,
-    AttendanceWeek,
+    ReachWeek,
 )
 THREAD_CHUNK = 20_000  # thread ids per read when rebuilding thread rollups
 
@@ -157,11 +156,12 @@ def rollups_record(*, interaction: Interaction) -> None:
     if service is None and kind == "attendance" and interaction.event_id is not None:
         organiser = Event.objects.filter(pk=interaction.event_id).values_list("organiser__kind", "organiser_id").first()
         if organiser and organiser[0] == Organisation.Kind.COUNCIL_SERVICE:
-            AttendanceWeek.objects.bulk_create([
-                AttendanceWeek(council=council, week=week, service_id=organiser[1], community_kind=community_kind,
-                               community_id=community_id, person_id=interaction.actor_id)
-                for community_kind, community_id in communities_of(interaction.neighbourhood_id, interaction.group_id)
-            ], ignore_conflicts=True)
+            # The service met the person that very week.
+            for community_kind, community_id in communities_of(interaction.neighbourhood_id, interaction.group_id):
+                _reach_add(
+                    "SELECT %s, %s, %s, %s, %s, %s, %s, %s WHERE true",
+                    [council.pk, week, organiser[1], community_kind, community_id, interaction.actor_id, week, week],
+                )
 
     if kind == "post" and service is None and thread == interaction.pk and interaction.addressed_to_id is not None:
         if interaction.addressed_to.is_service:
@@ -181,12 +181,16 @@ def rollups_record(*, interaction: Interaction) -> None:
         _thread_refresh(council, thread, zone, services=service_ids())
         if not with_service:
             _thread_people_backfill(council, thread, zone)
+            _thread_reach_add(council, thread)
             return
+    if with_service and service is not None and kind in metrics.TURN_KINDS:
+        _thread_reach_add(council, thread, service=service)
     if with_service and service is None and kind in metrics.REACHING_KINDS:
         ThreadPersonWeek.objects.bulk_create(
             [ThreadPersonWeek(council=council, thread_id=thread, person_id=interaction.actor_id, week=week)],
             ignore_conflicts=True,
         )
+        _thread_reach_add(council, thread, person=interaction.actor_id, week=week)
 
 
 def _service_week_refresh(council, service, community_kind, community_id, week, zone):
@@ -233,6 +237,49 @@ def _thread_people_backfill(council, thread, zone):
         ).values_list("actor_id", "at", "acting_for_id")
         if acting_for not in services
     ], ignore_conflicts=True)
+
+
+def _thread_reach_add(council, thread, *, service=None, person=None, week=None) -> None:
+    """Count into ReachWeek the people of a thread a service took part in, with the service's nearest weeks.
+
+    Recording only adds turns and people, so each row can only move its service weeks
+    nearer: counting a thread again, or a part of it, merges in what it finds. Narrowed
+    to a service or to a person's week, it counts only what a new turn or person changes.
+    """
+    narrow = ""
+    if service is not None:
+        narrow += " AND s.service_id = %s"
+    if person is not None:
+        narrow += " AND p.person_id = %s AND p.week = %s"
+    for community_kind, column in ((Community.NEIGHBOURHOOD.value, "neighbourhood_id"), (Community.GROUP.value, "group_id")):
+        _reach_add(
+            f"SELECT %s, p.week, s.service_id, %s, s.{column}, p.person_id, "
+            "MAX(CASE WHEN s.week <= p.week THEN s.week END), MIN(CASE WHEN s.week >= p.week THEN s.week END) "
+            f"FROM {ThreadPersonWeek._meta.db_table} p "
+            f"JOIN {ThreadServiceWeek._meta.db_table} s ON s.thread_id = p.thread_id "
+            f"WHERE p.thread_id = %s AND s.{column} IS NOT NULL{narrow} "
+            f"GROUP BY p.week, s.service_id, s.{column}, p.person_id",
+            [council.pk, community_kind, thread,
+             *([service] if service is not None else []), *([person, week] if person is not None else [])],
+        )
+
+
+def _reach_add(select: str, params: list) -> None:
+    """Merge ReachWeek rows into the table: a row already there keeps the nearer of each service week."""
+    table = ReachWeek._meta.db_table
+    nearer = {"service_week_before": ">", "service_week_after": "<"}
+    merge = ", ".join(
+        f"{column} = CASE WHEN {table}.{column} IS NULL OR excluded.{column} {than} {table}.{column} "
+        f"THEN excluded.{column} ELSE {table}.{column} END"
+        for column, than in nearer.items()
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (council_id, week, service_id, community_kind, community_id, person_id, "
+            f"service_week_before, service_week_after) {select} "
+            f"ON CONFLICT ({', '.join(rollup_key(ReachWeek))}) DO UPDATE SET {merge}",
+            params,
+        )
 
 
 def _upsert_add(model, council, keys: dict, adds: dict, combine="+") -> None:
@@ -364,6 +411,7 @@ class RebuildStatements:
             self.community_weeks(cursor)
             self.attendance(cursor)
             self.threads(cursor)
+            self.reach(cursor)
             self.addressed(cursor)
             for model in ROLLUP_MODELS:
                 self.merge(cursor, model)
@@ -462,18 +510,14 @@ class RebuildStatements:
         ))
 
     def attendance(self, cursor) -> None:
-        """Note who came to the services' own events, in which community and week."""
-        for community_kind, column in (("neighbourhood", "neighbourhood_id"), ("group", "group_id")):
-            # `event_id IS NOT NULL` lets SQLite read through the small index of attendances.
-            self.execute(cursor, (
-                f"INSERT INTO {self.new(AttendanceWeek)} "
-                "(council_id, week, service_id, community_kind, community_id, person_id) "
-                f"SELECT {{council}}, {self.monday('week')}, organiser_id, '{community_kind}', {column}, actor_id "
-                f"FROM (SELECT DISTINCT {{week}} AS week, e.organiser_id, i.{column}, i.actor_id "
-                f"FROM {{I}} i JOIN {Event._meta.db_table} e ON e.id = i.event_id "
-                f"WHERE i.council_id = {{council}} AND i.event_id IS NOT NULL AND i.kind = 'attendance' "
-                f"AND i.{column} IS NOT NULL AND {self.community_side()} AND e.organiser_id IN {{services}}) a"
-            ))
+        """Note who came to the services' own events, and in which week: people the service reached (see reach())."""
+        # `event_id IS NOT NULL` lets SQLite read through the small index of attendances.
+        self.scratch(cursor, "rebuild_attendance", (
+            "SELECT {week} AS week, e.organiser_id AS service_id, i.neighbourhood_id, i.group_id, i.actor_id "
+            f"FROM {{I}} i JOIN {Event._meta.db_table} e ON e.id = i.event_id "
+            "WHERE i.council_id = {council} AND i.event_id IS NOT NULL AND i.kind = 'attendance' "
+            f"AND {self.community_side()} AND e.organiser_id IN {{services}}"
+        ))
 
     def threads(self, cursor) -> None:
         """Count every thread a service took a turn in: its weeks, when it became a conversation, who it reached."""
@@ -486,7 +530,8 @@ class RebuildStatements:
                      "SELECT DISTINCT thread_id, service_id FROM rebuild_service_turn_week")
         # Everything posted, said or reacted in those threads, read once.
         self.scratch(cursor, "rebuild_thread_row", (
-            "SELECT i.thread_id, i.id, i.at, i.kind, i.actor_id, i.acting_for_id, {week} AS week FROM {I} i "
+            "SELECT i.thread_id, i.id, i.at, i.kind, i.actor_id, i.acting_for_id, i.neighbourhood_id, i.group_id, "
+            "{week} AS week FROM {I} i "
             f"WHERE {self.every_row} AND i.kind IN {self.kinds(metrics.REACHING_KINDS)} "
             "AND +i.thread_id IN (SELECT thread_id FROM rebuild_thread_service)"
         ))
@@ -513,20 +558,51 @@ class RebuildStatements:
             f"AND ((f.c < f.s AND t.n > f.s AND {community}) OR (f.s < f.c AND t.n > f.c AND t.acting_for_id = f.service_id)) "
             "GROUP BY f.thread_id, f.service_id"
         ))
+        # A thread's community is its post's.
+        self.scratch(cursor, "rebuild_thread_post", (
+            f"SELECT thread_id, neighbourhood_id, group_id, {self.community_side('p')} AS community_started "
+            "FROM rebuild_thread_row p WHERE kind = 'post' AND id = thread_id"
+        ))
         self.execute(cursor, (
             f"INSERT INTO {self.new(ThreadServiceWeek)} (council_id, {', '.join(THREAD_SERVICE_COLUMNS)}) "
             f"SELECT {{council}}, w.thread_id, w.service_id, {self.monday('w.week')}, "
             f"{self.monday('LAG(w.week) OVER (PARTITION BY w.thread_id, w.service_id ORDER BY w.week)')}, "
-            f"p.neighbourhood_id, p.group_id, {self.community_side('p')}, c.conversation_at "
+            "p.neighbourhood_id, p.group_id, p.community_started, c.conversation_at "
             "FROM rebuild_service_turn_week w "
-            "JOIN {I} p ON p.id = w.thread_id AND p.kind = 'post' "
+            "JOIN rebuild_thread_post p ON p.thread_id = w.thread_id "
             "JOIN rebuild_conversation c ON c.thread_id = w.thread_id AND c.service_id = w.service_id"
+        ))
+        self.scratch(cursor, "rebuild_thread_person", (
+            f"SELECT DISTINCT thread_id, actor_id, week FROM rebuild_thread_row i WHERE {self.community_side()}"
         ))
         self.execute(cursor, (
             f"INSERT INTO {self.new(ThreadPersonWeek)} (council_id, thread_id, person_id, week) "
-            f"SELECT {{council}}, thread_id, actor_id, {self.monday('week')} FROM ("
-            f"SELECT DISTINCT thread_id, actor_id, week FROM rebuild_thread_row i WHERE {self.community_side()}) p"
+            f"SELECT {{council}}, thread_id, actor_id, {self.monday('week')} FROM rebuild_thread_person"
         ))
+
+    def reach(self, cursor) -> None:
+        """Count who each service reached, week by week: people in its threads, and at its events.
+
+        For each week a person was in threads of a community that a service took part in,
+        the service's nearest weeks of turns in those threads, either side (ReachWeek).
+        """
+        for community_kind, column in (("neighbourhood", "neighbourhood_id"), ("group", "group_id")):
+            self.execute(cursor, (
+                f"INSERT INTO {self.new(ReachWeek)} (council_id, week, service_id, community_kind, community_id, "
+                "person_id, service_week_before, service_week_after) "
+                f"SELECT {{council}}, {self.monday('week')}, service_id, '{community_kind}', community_id, actor_id, "
+                f"{self.monday('MAX(before)')}, {self.monday('MIN(after)')} FROM ("
+                f" SELECT p.week, s.service_id, t.{column} AS community_id, p.actor_id, "
+                " CASE WHEN s.week <= p.week THEN s.week END AS before, "
+                " CASE WHEN s.week >= p.week THEN s.week END AS after "
+                " FROM rebuild_thread_person p JOIN rebuild_thread_post t ON t.thread_id = p.thread_id "
+                " JOIN rebuild_service_turn_week s ON s.thread_id = p.thread_id "
+                f" WHERE t.{column} IS NOT NULL"
+                " UNION ALL"
+                f" SELECT week, service_id, {column}, actor_id, week, week FROM rebuild_attendance"
+                f" WHERE {column} IS NOT NULL"
+                ") reached GROUP BY week, service_id, community_id, actor_id"
+            ))
 
     def addressed(self, cursor) -> None:
         """Note each community post addressed to a service, and when the service first answered it."""

@@ -9,15 +9,15 @@ reference the rollups are tested against.
 from collections import defaultdict
 from datetime import date, timedelta
 
-from django.db import connection, transaction
+from django.db import connection
 from django.db.models import Count, Q, Sum
 
 from villagehall.analytics import metrics
 from villagehall.analytics.metrics import GROUP, NEIGHBOURHOOD
 from villagehall.analytics.rollups import days_sql, microseconds_between_sql, seconds_sql
 from villagehall.analytics.models import (
-    AddressedThread, AttendanceWeek, ImportedRecord, Interaction, NeighbourhoodWeek, OfficerWeek, ParticipantSpan, RollupState,
-    ServiceWeek, ThreadPersonWeek, ThreadServiceWeek,
+    AddressedThread, ImportedRecord, Interaction, NeighbourhoodWeek, OfficerWeek, ParticipantSpan, ReachWeek, RollupState,
+    ServiceWeek, ThreadServiceWeek,
 )
 from villagehall.core.tenancy import council_scope, require_current_council
 from villagehall.events.models import Event
@@ -281,35 +281,21 @@ class _RollupReads:
         return found
 
     def _people_reached(self) -> dict:
-        """Return pair → distinct community-side people reached in threads and at events."""
-        reached = {}
-        weeks = [connection.ops.adapt_datefield_value(w) for w in (self.first_week, self.last_week)]
-        service_threads = ThreadServiceWeek._meta.db_table
-        people_in_threads = ThreadPersonWeek._meta.db_table
-        attendance = AttendanceWeek._meta.db_table
-        council = self.council.pk
-        with transaction.atomic(), connection.cursor() as cursor:
-            if connection.vendor == "postgresql":
-                # Room to gather the distinct people in memory rather than sort them on disk.
-                cursor.execute("SET LOCAL work_mem = '256MB'")
-            for kind, column in ((NEIGHBOURHOOD, "neighbourhood_id"), (GROUP, "group_id")):
-                # UNION already leaves each (service, community, person) once, so a plain count follows.
-                cursor.execute(
-                    f"SELECT service_id, community_id, COUNT(*) FROM ("
-                    f" SELECT t.service_id, t.community_id, p.person_id FROM ("
-                    f"  SELECT thread_id, service_id, {column} AS community_id FROM {service_threads}"
-                    f"  WHERE council_id = %s AND week >= %s AND week <= %s AND {FIRST_IN_WINDOW}"
-                    f"  AND {column} IS NOT NULL"
-                    f" ) t JOIN {people_in_threads} p ON p.thread_id = t.thread_id AND p.week >= %s AND p.week <= %s"
-                    f" UNION"
-                    f" SELECT service_id, community_id, person_id FROM {attendance}"
-                    f" WHERE council_id = %s AND week >= %s AND week <= %s AND community_kind = %s"
-                    f") reached GROUP BY service_id, community_id",
-                    [council, *weeks, weeks[0], *weeks, council, *weeks, kind],
-                )
-                for service, community, people in cursor.fetchall():
-                    reached[(service, kind, community)] = people
-        return reached
+        """Return pair → distinct community-side people reached in threads and at events.
+
+        A person's week in the window counts when the window also holds the service's
+        nearest week of turns in the same threads, on one side or the other (ReachWeek).
+        """
+        first, last = (connection.ops.adapt_datefield_value(w) for w in (self.first_week, self.last_week))
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT service_id, community_kind, community_id, COUNT(DISTINCT person_id) "
+                f"FROM {ReachWeek._meta.db_table} WHERE council_id = %s AND week >= %s AND week <= %s "
+                "AND (service_week_before >= %s OR service_week_after <= %s) "
+                "GROUP BY service_id, community_kind, community_id",
+                [self.council.pk, first, last, first, last],
+            )
+            return {(service, kind, community): people for service, kind, community, people in cursor.fetchall()}
 
     def service(self, service, setting, pairs) -> metrics.ServiceHealth:
         officers = setting.officers.get(service.id, frozenset())
