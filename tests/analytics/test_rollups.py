@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from villagehall.analytics.models import (
-    ParticipantSpan, ReachWeek, RollupState, ServiceWeek, ThreadPersonWeek, ThreadServiceWeek,
+    ParticipantSpan, ReachWeek, RollupState, ServiceWeek, ThreadServiceWeek,
 )
 from villagehall.analytics.rollups import rollups_rebuild, week_of
 from villagehall.analytics.selectors import (
@@ -159,7 +159,7 @@ def test_a_rebuild_cuts_weeks_in_the_councils_own_time_zone(hall, zone, changes)
     rollups = [
         (ServiceWeek, ["week", "community_kind", "interactions", "first_at", "last_at"]),
         (ThreadServiceWeek, ["thread_id", "week", "conversation_at"]),
-        (ThreadPersonWeek, ["thread_id", "person_id", "week"]),
+        (ReachWeek, ["week", "community_kind", "person_id", "service_week_before", "service_week_after"]),
         (ParticipantSpan, ["block", "person_id", "weeks"]),
     ]
     kept = [list(model.objects.order_by(*columns).values_list(*columns)) for model, columns in rollups]
@@ -226,7 +226,15 @@ def test_people_reached_are_counted_on_upgrade_from_the_thread_rollups_and_atten
 
     ReachWeek.objects.all().delete()
     with connection.cursor() as cursor:
-        # Attendances were kept, until this upgrade, in a table of their own.
+        # Until this upgrade, the people in threads and at events were kept in tables of their own.
+        cursor.execute(
+            "CREATE TABLE analytics_threadpersonweek (council_id bigint, thread_id bigint, person_id bigint, week date)"
+        )
+        cursor.executemany(
+            "INSERT INTO analytics_threadpersonweek VALUES (%s, %s, %s, %s)",
+            [(hall.council.pk, thread.pk, person.pk, monday)
+             for person, monday in [(asker, date(2026, 1, 5)), (reactor, date(2026, 1, 12)), (helper, date(2026, 1, 26))]],
+        )
         cursor.execute(
             "CREATE TABLE analytics_attendanceweek (council_id bigint, week date, service_id bigint, "
             "community_kind varchar(13), community_id bigint, person_id bigint)"

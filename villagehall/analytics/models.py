@@ -313,24 +313,6 @@ class ThreadServiceWeek(Rollup):
         indexes = [models.Index(fields=["council", "week"], name="thread_service_week_by_week")]
 
 
-class ThreadPersonWeek(Rollup):
-    """A week in which a community-side person posted, replied or reacted in a thread a service took part in."""
-
-    thread = models.ForeignKey(
-        Interaction, on_delete=models.CASCADE, related_name="+", db_index=False, db_constraint=False,
-    )
-    person = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", db_index=False, db_constraint=False,
-    )
-    week = models.DateField()
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["thread", "person", "week"], name="thread_person_week_once"),
-        ]
-        indexes = [models.Index(fields=["council", "week"], name="thread_person_week_by_week")]
-
-
 class ReachWeek(Rollup):
     """A community-side person a service may have reached in a community in one week.
 

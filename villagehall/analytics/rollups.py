@@ -11,6 +11,7 @@ Changing an organisation's kind (a group becoming a council service, say) change
 which side past interactions were on: rebuild after it.
 """
 
+from collections import defaultdict
 from datetime import date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 
@@ -21,7 +22,7 @@ from django.utils import timezone as django_timezone
 from villagehall.analytics import metrics
 from villagehall.analytics.models import (
     BLOCK_WEEKS, WEEK_ZERO, AddressedThread, Community, Interaction, NeighbourhoodWeek, OfficerWeek, ParticipantSpan,
-    ReachWeek, RollupState, ServiceWeek, ThreadPersonWeek, ThreadServiceWeek,
+    ReachWeek, RollupState, ServiceWeek, ThreadServiceWeek,
 )
 from villagehall.core.tenancy import council_scope
 from villagehall.events.models import Event
@@ -30,8 +31,7 @@ from villagehall.people.models import Organisation
 THREAD_SERVICE_COLUMNS = ("thread_id", "service_id", "week", "previous_week", "neighbourhood_id", "group_id",
                           "community_started", "conversation_at")
 ROLLUP_MODELS = (
-    ServiceWeek, OfficerWeek, NeighbourhoodWeek, ParticipantSpan, AddressedThread, ThreadServiceWeek, ThreadPersonWeek,
-    ReachWeek,
+    ServiceWeek, OfficerWeek, NeighbourhoodWeek, ParticipantSpan, AddressedThread, ThreadServiceWeek, ReachWeek,
 )
 THREAD_CHUNK = 20_000  # thread ids per read when rebuilding thread rollups
 
@@ -157,11 +157,10 @@ def rollups_record(*, interaction: Interaction) -> None:
         organiser = Event.objects.filter(pk=interaction.event_id).values_list("organiser__kind", "organiser_id").first()
         if organiser and organiser[0] == Organisation.Kind.COUNCIL_SERVICE:
             # The service met the person that very week.
-            for community_kind, community_id in communities_of(interaction.neighbourhood_id, interaction.group_id):
-                _reach_add(
-                    "SELECT %s, %s, %s, %s, %s, %s, %s, %s WHERE true",
-                    [council.pk, week, organiser[1], community_kind, community_id, interaction.actor_id, week, week],
-                )
+            _reach_add([
+                (council.pk, week, organiser[1], community_kind, community_id, interaction.actor_id, week, week)
+                for community_kind, community_id in communities_of(interaction.neighbourhood_id, interaction.group_id)
+            ])
 
     if kind == "post" and service is None and thread == interaction.pk and interaction.addressed_to_id is not None:
         if interaction.addressed_to.is_service:
@@ -179,18 +178,11 @@ def rollups_record(*, interaction: Interaction) -> None:
     with_service = ThreadServiceWeek.objects.filter(thread_id=thread).exists()
     if kind in metrics.TURN_KINDS and (service is not None or with_service):
         _thread_refresh(council, thread, zone, services=service_ids())
-        if not with_service:
-            _thread_people_backfill(council, thread, zone)
-            _thread_reach_add(council, thread)
-            return
-    if with_service and service is not None and kind in metrics.TURN_KINDS:
-        _thread_reach_add(council, thread, service=service)
-    if with_service and service is None and kind in metrics.REACHING_KINDS:
-        ThreadPersonWeek.objects.bulk_create(
-            [ThreadPersonWeek(council=council, thread_id=thread, person_id=interaction.actor_id, week=week)],
-            ignore_conflicts=True,
-        )
-        _thread_reach_add(council, thread, person=interaction.actor_id, week=week)
+    if service is not None and kind in metrics.TURN_KINDS:
+        # The service's new week may be nearer to any of the thread's people.
+        _thread_reach_add(council, thread, zone, service=service)
+    elif with_service and service is None and kind in metrics.REACHING_KINDS:
+        _thread_reach_add(council, thread, zone, people={(interaction.actor_id, week)})
 
 
 def _service_week_refresh(council, service, community_kind, community_id, week, zone):
@@ -227,44 +219,41 @@ def _thread_refresh(council, thread, zone, *, services):
     )
 
 
-def _thread_people_backfill(council, thread, zone):
-    """Count the community's earlier posts, replies and reactions in a thread a service has just joined."""
-    services = service_ids()
-    ThreadPersonWeek.objects.bulk_create([
-        ThreadPersonWeek(council=council, thread_id=thread, person_id=actor, week=week_of(at, zone))
-        for actor, at, acting_for in Interaction.objects.filter(
-            thread_id=thread, kind__in=metrics.REACHING_KINDS
-        ).values_list("actor_id", "at", "acting_for_id")
-        if acting_for not in services
-    ], ignore_conflicts=True)
+def _thread_reach_add(council, thread, zone, *, service=None, people=None) -> None:
+    """Count into ReachWeek the community's people in a thread a service took part in, week by week.
 
-
-def _thread_reach_add(council, thread, *, service=None, person=None, week=None) -> None:
-    """Count into ReachWeek the people of a thread a service took part in, with the service's nearest weeks.
-
-    Recording only adds turns and people, so each row can only move its service weeks
-    nearer: counting a thread again, or a part of it, merges in what it finds. Narrowed
-    to a service or to a person's week, it counts only what a new turn or person changes.
+    Recording only adds turns and people, so a row can only find the service's weeks
+    nearer: each row counted here is merged with the one kept (`_reach_add()`). Without
+    `people`, every community-side person who posted, replied or reacted in the thread
+    is counted; with `service`, only that service's weeks.
     """
-    narrow = ""
+    service_weeks = defaultdict(list)
+    communities = ()
+    in_thread = ThreadServiceWeek.objects.filter(thread_id=thread)
     if service is not None:
-        narrow += " AND s.service_id = %s"
-    if person is not None:
-        narrow += " AND p.person_id = %s AND p.week = %s"
-    for community_kind, column in ((Community.NEIGHBOURHOOD.value, "neighbourhood_id"), (Community.GROUP.value, "group_id")):
-        _reach_add(
-            f"SELECT %s, p.week, s.service_id, %s, s.{column}, p.person_id, "
-            "MAX(CASE WHEN s.week <= p.week THEN s.week END), MIN(CASE WHEN s.week >= p.week THEN s.week END) "
-            f"FROM {ThreadPersonWeek._meta.db_table} p "
-            f"JOIN {ThreadServiceWeek._meta.db_table} s ON s.thread_id = p.thread_id "
-            f"WHERE p.thread_id = %s AND s.{column} IS NOT NULL{narrow} "
-            f"GROUP BY p.week, s.service_id, s.{column}, p.person_id",
-            [council.pk, community_kind, thread,
-             *([service] if service is not None else []), *([person, week] if person is not None else [])],
-        )
+        in_thread = in_thread.filter(service_id=service)
+    for service_id, week, neighbourhood, group in in_thread.values_list("service_id", "week", "neighbourhood_id", "group_id"):
+        service_weeks[service_id].append(week)
+        communities = list(communities_of(neighbourhood, group))
+    if people is None:
+        services = service_ids()
+        people = {
+            (actor, week_of(at, zone))
+            for actor, at, acting_for in Interaction.objects.filter(
+                thread_id=thread, kind__in=metrics.REACHING_KINDS
+            ).values_list("actor_id", "at", "acting_for_id")
+            if acting_for not in services
+        }
+    _reach_add([
+        (council.pk, week, service_id, community_kind, community_id, person,
+         max((w for w in weeks if w <= week), default=None), min((w for w in weeks if w >= week), default=None))
+        for person, week in people
+        for service_id, weeks in service_weeks.items()
+        for community_kind, community_id in communities
+    ])
 
 
-def _reach_add(select: str, params: list) -> None:
+def _reach_add(rows: list[tuple]) -> None:
     """Merge ReachWeek rows into the table: a row already there keeps the nearer of each service week."""
     table = ReachWeek._meta.db_table
     nearer = {"service_week_before": ">", "service_week_after": "<"}
@@ -274,11 +263,11 @@ def _reach_add(select: str, params: list) -> None:
         for column, than in nearer.items()
     )
     with connection.cursor() as cursor:
-        cursor.execute(
+        cursor.executemany(
             f"INSERT INTO {table} (council_id, week, service_id, community_kind, community_id, person_id, "
-            f"service_week_before, service_week_after) {select} "
+            "service_week_before, service_week_after) VALUES (%s, %s, %s, %s, %s, %s, %s, %s) "
             f"ON CONFLICT ({', '.join(rollup_key(ReachWeek))}) DO UPDATE SET {merge}",
-            params,
+            [[connection.ops.adapt_datefield_value(v) if isinstance(v, date) else v for v in row] for row in rows],
         )
 
 
@@ -574,10 +563,6 @@ class RebuildStatements:
         ))
         self.scratch(cursor, "rebuild_thread_person", (
             f"SELECT DISTINCT thread_id, actor_id, week FROM rebuild_thread_row i WHERE {self.community_side()}"
-        ))
-        self.execute(cursor, (
-            f"INSERT INTO {self.new(ThreadPersonWeek)} (council_id, thread_id, person_id, week) "
-            f"SELECT {{council}}, thread_id, actor_id, {self.monday('week')} FROM rebuild_thread_person"
         ))
 
     def reach(self, cursor) -> None:

@@ -3,7 +3,8 @@ from django.conf import settings
 from django.db import migrations, models
 
 # People reached are counted from ReachWeek from now on. Its rows follow from the thread
-# rollups and the attendances kept so far: for each week a person was in threads a
+# rollups (the people in threads, by week, were kept until now for this count alone) and
+# the attendances kept so far: for each week a person was in threads a
 # service took part in, the service's nearest weeks of turns in those threads, and for an
 # attendance at the service's event, that week itself.
 FILL_REACH_WEEKS = """
@@ -59,5 +60,8 @@ class Migration(migrations.Migration):
         migrations.RunSQL(FILL_REACH_WEEKS, migrations.RunSQL.noop),
         migrations.DeleteModel(
             name='AttendanceWeek',
+        ),
+        migrations.DeleteModel(
+            name='ThreadPersonWeek',
         ),
     ]
