@@ -341,9 +341,11 @@ class ReachWeek(Rollup):
     service_week_after = models.DateField(null=True)
 
     class Meta:
+        # Pair by pair: a window's people are counted from each pair's rows read together,
+        # already in order, and a rebuild writes the rows in this order too.
         constraints = [
             models.UniqueConstraint(
-                fields=["council", "week", "service", "community_kind", "community_id", "person"],
+                fields=["council", "service", "community_kind", "community_id", "person", "week"],
                 name="reach_week_once",
             ),
         ]

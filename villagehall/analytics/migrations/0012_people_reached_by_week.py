@@ -54,7 +54,7 @@ class Migration(migrations.Migration):
                 ('service', models.ForeignKey(db_constraint=False, db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='people.organisation')),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('council', 'week', 'service', 'community_kind', 'community_id', 'person'), name='reach_week_once')],
+                'constraints': [models.UniqueConstraint(fields=('council', 'service', 'community_kind', 'community_id', 'person', 'week'), name='reach_week_once')],
             },
         ),
         migrations.RunSQL(FILL_REACH_WEEKS, migrations.RunSQL.noop),
