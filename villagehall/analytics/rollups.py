@@ -571,22 +571,26 @@ class RebuildStatements:
         For each week a person was in threads of a community that a service took part in,
         the service's nearest weeks of turns in those threads, either side (ReachWeek).
         """
+        # Each week of a person in a thread, beside each week of a service's turns there.
+        self.scratch(cursor, "rebuild_thread_reach", (
+            "SELECT p.week, s.service_id, t.neighbourhood_id, t.group_id, p.actor_id, "
+            "CASE WHEN s.week <= p.week THEN s.week END AS before, CASE WHEN s.week >= p.week THEN s.week END AS after "
+            "FROM rebuild_service_turn_week s JOIN rebuild_thread_post t ON t.thread_id = s.thread_id "
+            "JOIN rebuild_thread_person p ON p.thread_id = s.thread_id"
+        ))
         for community_kind, column in (("neighbourhood", "neighbourhood_id"), ("group", "group_id")):
+            # Grouped in the rollup's key order, which the merge then finds.
             self.execute(cursor, (
                 f"INSERT INTO {self.new(ReachWeek)} (council_id, week, service_id, community_kind, community_id, "
                 "person_id, service_week_before, service_week_after) "
                 f"SELECT {{council}}, {self.monday('week')}, service_id, '{community_kind}', community_id, actor_id, "
                 f"{self.monday('MAX(before)')}, {self.monday('MIN(after)')} FROM ("
-                f" SELECT p.week, s.service_id, t.{column} AS community_id, p.actor_id, "
-                " CASE WHEN s.week <= p.week THEN s.week END AS before, "
-                " CASE WHEN s.week >= p.week THEN s.week END AS after "
-                " FROM rebuild_thread_person p JOIN rebuild_thread_post t ON t.thread_id = p.thread_id "
-                " JOIN rebuild_service_turn_week s ON s.thread_id = p.thread_id "
-                f" WHERE t.{column} IS NOT NULL"
+                f" SELECT week, service_id, {column} AS community_id, actor_id, before, after FROM rebuild_thread_reach"
+                f" WHERE {column} IS NOT NULL"
                 " UNION ALL"
                 f" SELECT week, service_id, {column}, actor_id, week, week FROM rebuild_attendance"
                 f" WHERE {column} IS NOT NULL"
-                ") reached GROUP BY week, service_id, community_id, actor_id"
+                ") reached GROUP BY service_id, community_id, actor_id, week"
             ))
 
     def addressed(self, cursor) -> None:
