@@ -157,21 +157,23 @@ def test_a_rebuild_cuts_weeks_in_the_councils_own_time_zone(hall, zone, changes)
         hall.comment(thread, by=officer, at=at, acting_for=parks)
         hall.comment(thread, by=resident, at=at + timedelta(hours=2))
     rollups = [
-        (ServiceWeek, ["week", "community_kind", "interactions", "first_at", "last_at"]),
+        (ServiceWeek, ["week", "community_kind", "interactions", "first_at", "last_at", "previous_week"]),
         (ThreadServiceWeek, ["thread_id", "week", "conversation_at"]),
         (ReachWeek, ["week", "community_kind", "person_id", "service_week_before", "service_week_after"]),
         (ParticipantSpan, ["block", "person_id", "weeks"]),
     ]
     kept = [list(model.objects.order_by(*columns).values_list(*columns)) for model, columns in rollups]
-    gaps = list(ServiceWeek.objects.order_by("week", "community_kind").values_list("gap_square_sum", flat=True))
+    gaps = list(ServiceWeek.objects.order_by("week", "community_kind").values_list("gap_square_sum", "gap_before"))
 
     rollups_rebuild(council=hall.council)
 
     assert {week for week, *_ in kept[0]} == {week_of(at, local) for at in instants}
     assert [list(model.objects.order_by(*columns).values_list(*columns)) for model, columns in rollups] == kept
-    assert list(ServiceWeek.objects.order_by("week", "community_kind").values_list("gap_square_sum", flat=True)) == (
-        pytest.approx(gaps, rel=1e-9)
-    )
+    rebuilt_gaps = list(ServiceWeek.objects.order_by("week", "community_kind").values_list("gap_square_sum", "gap_before"))
+    assert [square for square, _ in rebuilt_gaps] == pytest.approx([square for square, _ in gaps], rel=1e-9)
+    assert [before for _, before in rebuilt_gaps] == [
+        None if before is None else pytest.approx(before, abs=1e-6) for _, before in gaps
+    ]
     same_figures(hall.council, weeks=40, until=date(2026, 11, 8))
 
 
@@ -199,6 +201,35 @@ def test_rows_kept_before_previous_weeks_were_kept_learn_them_on_upgrade(hall):
         cursor.execute(upgrade.FILL_PREVIOUS_WEEKS)
 
     assert list(ThreadServiceWeek.objects.order_by(*columns).values_list(*columns)) == kept
+
+
+def test_service_weeks_kept_before_they_were_linked_learn_their_previous_week_on_upgrade(hall):
+    from importlib import import_module
+
+    from django.db import connection
+
+    upgrade = import_module("villagehall.analytics.migrations.0013_service_week_previous_week")
+    parks = hall.service("parks")
+    officer = hall.officer(parks)
+    # Weeks 0, 3 and 1, recorded in that order: week 1 comes between the other two.
+    for at in [utc(2026, 1, 5, 9), utc(2026, 1, 6, 10, 0, 0, 250_000), utc(2026, 1, 28, 8), utc(2026, 1, 13, 9)]:
+        hall.act("contact", by=officer, at=at, acting_for=parks, channel="phone")
+    columns = ["week", "previous_week", "gap_before"]
+    kept = list(ServiceWeek.objects.filter(community_kind="neighbourhood").order_by("week").values_list(*columns))
+    assert kept == [
+        (date(2026, 1, 5), None, None),
+        (date(2026, 1, 12), date(2026, 1, 5), (utc(2026, 1, 13, 9) - utc(2026, 1, 6, 10, 0, 0, 250_000)).total_seconds()),
+        (date(2026, 1, 26), date(2026, 1, 12), 15 * 86400 - 3600.0),
+    ]
+
+    ServiceWeek.objects.update(previous_week=None, gap_before=None)
+    with connection.cursor() as cursor:
+        cursor.execute(upgrade.FILL_PREVIOUS_WEEKS)
+        cursor.execute(upgrade.FILL_GAPS.format(seconds=upgrade.SECONDS[connection.vendor]))
+
+    filled = list(ServiceWeek.objects.filter(community_kind="neighbourhood").order_by("week").values_list(*columns))
+    assert [row[:2] for row in filled] == [row[:2] for row in kept]
+    assert [row[2] for row in filled] == [None, pytest.approx(kept[1][2], abs=1e-6), pytest.approx(kept[2][2], abs=1e-6)]
 
 
 def test_people_reached_are_counted_on_upgrade_from_the_thread_rollups_and_attendances(hall):

@@ -181,6 +181,11 @@ class ServiceWeek(Rollup):
     # The sum of the squared gaps, in seconds, between consecutive interactions in the
     # week; with the first and last of each week, the gaps of any run of weeks follow.
     gap_square_sum = models.FloatField()
+    # The pair's active week before this one, if any, and the seconds from its last
+    # interaction to this week's first: a window's gaps and absences are then summed from
+    # its own rows, without putting them in order.
+    previous_week = models.DateField(null=True)
+    gap_before = models.FloatField(null=True)
 
     class Meta:
         constraints = [

@@ -193,10 +193,21 @@ def _service_week_refresh(council, service, community_kind, community_id, week, 
         acting_for_id=service, at__gte=start, at__lt=end, **{place: community_id}
     ).order_by("at", "id").values_list("at", "kind"):
         tally.add(at, kind)
+    pair = ServiceWeek.objects.filter(service_id=service, community_kind=community_kind, community_id=community_id)
+    before = pair.filter(week__lt=week).order_by("-week").values_list("week", "last_at").first()
     ServiceWeek.objects.update_or_create(
         week=week, service_id=service, community_kind=community_kind, community_id=community_id,
-        defaults={"council": council, **tally.values()},
+        defaults={
+            "council": council, **tally.values(),
+            "previous_week": before and before[0],
+            "gap_before": before and (tally.first_at - before[1]).total_seconds(),
+        },
     )
+    # The pair's next active week, if any, now follows this one.
+    after = pair.filter(week__gt=week).order_by("week").first()
+    if after is not None:
+        after.previous_week, after.gap_before = week, (after.first_at - tally.last_at).total_seconds()
+        after.save(update_fields=["previous_week", "gap_before"])
 
 
 def _thread_turns(thread_ids):
@@ -456,17 +467,24 @@ class RebuildStatements:
             f"i.thread_id FROM {{I}} i WHERE {self.every_row} AND +i.acting_for_id IN {{services}}"
         ))
         for community_kind, column in (("neighbourhood", "neighbourhood_id"), ("group", "group_id")):
-            # Each gap is between an interaction and the one before it in the same week.
+            # Each gap is between an interaction and the one before it in the same week; the
+            # gap before the week, from the pair's active week before it.
             self.execute(cursor, (
                 f"INSERT INTO {self.new(ServiceWeek)} (council_id, week, service_id, community_kind, "
-                "community_id, interactions, supports, first_at, last_at, gap_square_sum) "
-                f"SELECT {{council}}, {self.monday('week')}, acting_for_id, '{community_kind}', {column}, COUNT(*), "
-                "SUM(CASE WHEN kind = 'support' THEN 1 ELSE 0 END), MIN(at), MAX(at), COALESCE(SUM(gap * gap), 0) "
+                "community_id, interactions, supports, first_at, last_at, gap_square_sum, previous_week, gap_before) "
+                f"SELECT {{council}}, {self.monday('week')}, acting_for_id, '{community_kind}', {column}, interactions, "
+                f"supports, first_at, last_at, gap_square_sum, {self.monday('previous_week')}, "
+                f"{microseconds_between_sql('first_at', 'previous_last_at')} / 1000000.0 FROM ("
+                f"SELECT weeks.*, LAG(week) OVER pair AS previous_week, LAG(last_at) OVER pair AS previous_last_at FROM ("
+                f"SELECT week, acting_for_id, {column}, COUNT(*) AS interactions, "
+                "SUM(CASE WHEN kind = 'support' THEN 1 ELSE 0 END) AS supports, MIN(at) AS first_at, "
+                "MAX(at) AS last_at, COALESCE(SUM(gap * gap), 0) AS gap_square_sum "
                 f"FROM (SELECT week, acting_for_id, {column}, kind, at, "
                 f"seconds - LAG(seconds) OVER (PARTITION BY week, acting_for_id, {column} ORDER BY at, id) AS gap "
                 f"FROM (SELECT week, acting_for_id, {column}, kind, at, id, {seconds_sql('at')} AS seconds "
                 f"FROM rebuild_service_row WHERE {column} IS NOT NULL) r) gaps "
                 f"GROUP BY week, acting_for_id, {column}"
+                f") weeks WINDOW pair AS (PARTITION BY acting_for_id, {column} ORDER BY week)) linked"
             ))
         self.execute(cursor, (
             f"INSERT INTO {self.new(OfficerWeek)} (council_id, week, service_id, person_id, interactions) "

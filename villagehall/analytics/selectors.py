@@ -201,22 +201,21 @@ class _RollupReads:
     def _presence_sums(self, week_range) -> dict:
         """Return pair → what its presence figures are worked out from, summed over the window's weeks by the database.
 
-        Each pair's weeks are taken in order: the gap from one active week's last
-        interaction to the next one's first adds to the squared gaps, and the days from one
-        active week to the next give the absences between them.
+        A week whose pair was active in an earlier week of the window adds the gap from
+        that week's last interaction to its own first to the squared gaps, and the days
+        between the two weeks give the absence between them.
         """
         pair = "service_id, community_kind, community_id"
+        linked = "previous_week >= %s"  # the previous active week lies in the window
         with connection.cursor() as cursor:
             cursor.execute(
-                f"SELECT {pair}, SUM(interactions), SUM(supports), COUNT(*), MIN(first_seconds), MAX(last_seconds), "
-                "SUM(gap_square_sum + COALESCE(gap_before * gap_before, 0)), MIN(week), MAX(week), MAX(days_before) "
-                f"FROM (SELECT {pair}, interactions, supports, gap_square_sum, "
-                f"{seconds_sql('first_at')} AS first_seconds, {seconds_sql('last_at')} AS last_seconds, "
-                f"{seconds_sql('first_at')} - LAG({seconds_sql('last_at')}) OVER earlier AS gap_before, "
-                f"week, {days_sql('week')} - LAG({days_sql('week')}) OVER earlier AS days_before "
+                f"SELECT {pair}, SUM(interactions), SUM(supports), COUNT(*), {seconds_sql('MIN(first_at)')}, "
+                f"{seconds_sql('MAX(last_at)')}, "
+                f"SUM(gap_square_sum + CASE WHEN {linked} THEN gap_before * gap_before ELSE 0 END), MIN(week), "
+                f"MAX(week), MAX(CASE WHEN {linked} THEN {days_sql('week')} - {days_sql('previous_week')} END) "
                 f"FROM {ServiceWeek._meta.db_table} WHERE council_id = %s AND week >= %s AND week <= %s "
-                f"WINDOW earlier AS (PARTITION BY {pair} ORDER BY week)) weeks GROUP BY {pair}",
-                week_range,
+                f"GROUP BY {pair}",
+                [week_range[1], week_range[1], *week_range],
             )
             return {(service, kind, community): sums for service, kind, community, *sums in cursor.fetchall()}
 
