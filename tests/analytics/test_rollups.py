@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from villagehall.analytics.models import (
-    ParticipantSpan, ReachWeek, RollupState, ServiceWeek, ThreadServiceWeek,
+    AddressedThread, ParticipantSpan, ReachWeek, RollupState, ServiceWeek, ThreadServiceWeek,
 )
 from villagehall.analytics.rollups import rollups_rebuild, week_of
 from villagehall.analytics.selectors import (
@@ -160,6 +160,7 @@ def test_a_rebuild_cuts_weeks_in_the_councils_own_time_zone(hall, zone, changes)
         (ServiceWeek, ["week", "community_kind", "interactions", "first_at", "last_at", "previous_week"]),
         (ThreadServiceWeek, ["thread_id", "week", "conversation_at"]),
         (ReachWeek, ["week", "community_kind", "person_id", "service_week_before", "service_week_after"]),
+        (AddressedThread, ["thread_id", "first_response_at", "response_wait"]),
         (ParticipantSpan, ["block", "person_id", "weeks"]),
     ]
     kept = [list(model.objects.order_by(*columns).values_list(*columns)) for model, columns in rollups]
@@ -230,6 +231,29 @@ def test_service_weeks_kept_before_they_were_linked_learn_their_previous_week_on
     filled = list(ServiceWeek.objects.filter(community_kind="neighbourhood").order_by("week").values_list(*columns))
     assert [row[:2] for row in filled] == [row[:2] for row in kept]
     assert [row[2] for row in filled] == [None, pytest.approx(kept[1][2], abs=1e-6), pytest.approx(kept[2][2], abs=1e-6)]
+
+
+def test_addressed_posts_kept_before_their_waits_were_kept_learn_them_on_upgrade(hall):
+    from importlib import import_module
+
+    from django.db import connection
+
+    upgrade = import_module("villagehall.analytics.migrations.0015_addressed_thread_response_wait")
+    parks = hall.service("parks")
+    officer, resident = hall.officer(parks), hall.person()
+    posted = utc(2026, 1, 5, 9, 0, 0, 750_000)
+    for wait in [timedelta(hours=48, microseconds=1), timedelta(0), timedelta(days=3, microseconds=-250_001)]:
+        thread = hall.post(by=resident, at=posted, addressed_to=parks)
+        hall.comment(thread, by=officer, at=posted + wait, acting_for=parks)
+    hall.post(by=resident, at=posted, addressed_to=parks)  # never answered
+    kept = list(AddressedThread.objects.order_by("thread_id").values_list("response_wait", flat=True))
+    assert kept == [172_800_000_001, 0, 259_199_749_999, None]
+
+    AddressedThread.objects.update(response_wait=None)
+    with connection.cursor() as cursor:
+        cursor.execute(upgrade.FILL_WAITS.format(microseconds=upgrade.MICROSECONDS[connection.vendor]))
+
+    assert list(AddressedThread.objects.order_by("thread_id").values_list("response_wait", flat=True)) == kept
 
 
 def test_people_reached_are_counted_on_upgrade_from_the_thread_rollups_and_attendances(hall):

@@ -280,6 +280,9 @@ class AddressedThread(Rollup):
     )
     posted_at = models.DateTimeField()
     first_response_at = models.DateTimeField(null=True)
+    # Microseconds from the post to that first response, kept so that a window's waits
+    # are read rather than worked out from two instants a row.
+    response_wait = models.BigIntegerField(null=True)
 
     class Meta:
         indexes = [models.Index(fields=["council", "posted_at"], name="addressed_thread_by_time")]

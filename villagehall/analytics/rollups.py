@@ -16,7 +16,7 @@ from datetime import date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 from django.db import connection, transaction
-from django.db.models import Count, Max, Min, UniqueConstraint
+from django.db.models import Count, Max, Min, Q, UniqueConstraint
 from django.utils import timezone as django_timezone
 
 from villagehall.analytics import metrics
@@ -172,9 +172,13 @@ def rollups_record(*, interaction: Interaction) -> None:
     if thread is None:
         return
     if service is not None and kind in metrics.ANSWER_KINDS:
-        answered = AddressedThread.objects.filter(thread_id=thread, service_id=service, posted_at__lte=interaction.at)
-        answered.filter(first_response_at__isnull=True).update(first_response_at=interaction.at)
-        answered.filter(first_response_at__gt=interaction.at).update(first_response_at=interaction.at)
+        for addressed in AddressedThread.objects.filter(
+            Q(first_response_at__isnull=True) | Q(first_response_at__gt=interaction.at),
+            thread_id=thread, service_id=service, posted_at__lte=interaction.at,
+        ):
+            addressed.first_response_at = interaction.at
+            addressed.response_wait = (interaction.at - addressed.posted_at) // timedelta(microseconds=1)
+            addressed.save(update_fields=["first_response_at", "response_wait"])
     with_service = ThreadServiceWeek.objects.filter(thread_id=thread).exists()
     if kind in metrics.TURN_KINDS and (service is not None or with_service):
         _thread_refresh(council, thread, zone, services=service_ids())
@@ -614,14 +618,16 @@ class RebuildStatements:
     def addressed(self, cursor) -> None:
         """Note each community post addressed to a service, and when the service first answered it."""
         self.execute(cursor, (
-            f"INSERT INTO {self.new(AddressedThread)} "
-            "(council_id, thread_id, service_id, neighbourhood_id, group_id, posted_at, first_response_at) "
-            "SELECT p.council_id, p.id, p.addressed_to_id, p.neighbourhood_id, p.group_id, p.at, "
-            "(SELECT MIN(r.at) FROM {I} r WHERE r.thread_id = p.id AND r.id <> p.id "
+            f"INSERT INTO {self.new(AddressedThread)} (council_id, thread_id, service_id, neighbourhood_id, "
+            "group_id, posted_at, first_response_at, response_wait) "
+            "SELECT council_id, thread_id, service_id, neighbourhood_id, group_id, posted_at, first_response_at, "
+            f"{microseconds_between_sql('first_response_at', 'posted_at')} FROM ("
+            "SELECT p.council_id, p.id AS thread_id, p.addressed_to_id AS service_id, p.neighbourhood_id, p.group_id, "
+            "p.at AS posted_at, (SELECT MIN(r.at) FROM {I} r WHERE r.thread_id = p.id AND r.id <> p.id "
             f"AND r.acting_for_id = p.addressed_to_id AND r.kind IN {self.kinds(metrics.ANSWER_KINDS)} "
-            "AND r.at >= p.at) "
+            "AND r.at >= p.at) AS first_response_at "
             "FROM {I} p WHERE p.council_id = {council} AND p.kind = 'post' AND p.thread_id = p.id "
-            f"AND p.addressed_to_id IN {{services}} AND {self.community_side('p')}"
+            f"AND p.addressed_to_id IN {{services}} AND {self.community_side('p')}) addressed"
         ))
 
 

@@ -14,7 +14,7 @@ from django.db.models import Count, Q, Sum
 
 from villagehall.analytics import metrics
 from villagehall.analytics.metrics import GROUP, NEIGHBOURHOOD
-from villagehall.analytics.rollups import days_sql, microseconds_between_sql, seconds_sql
+from villagehall.analytics.rollups import days_sql, seconds_sql
 from villagehall.analytics.models import (
     AddressedThread, ImportedRecord, Interaction, NeighbourhoodWeek, OfficerWeek, ParticipantSpan, ReachWeek, RollupState,
     ServiceWeek, ThreadServiceWeek,
@@ -331,20 +331,24 @@ def addressed_threads_in_window(window: metrics.Window, columns=()):
     The wait is the time to the service's first response, or None when it has not
     answered by the end of the window (a later answer has not happened yet, as far as
     the window knows). A year of a county's addressed posts is a hundred thousand rows:
-    the database works out each wait, exactly, so that no instant is turned into Python.
+    each wait is kept in microseconds, so that no instant is turned into Python.
     """
-    table = AddressedThread._meta.db_table
-    end = connection.ops.adapt_datetimefield_value(window.end)
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT service_id, {''.join(f'{c}, ' for c in columns)}CASE WHEN first_response_at < %s "
-            f"THEN {microseconds_between_sql('first_response_at', 'posted_at')} END FROM {table} "
-            "WHERE council_id = %s AND posted_at >= %s AND posted_at < %s",
-            [end, require_current_council().pk, connection.ops.adapt_datetimefield_value(window.start), end],
-        )
+        cursor.execute(*_addressed_in_window_sql(window, columns))
         rows = cursor.fetchall()
     for *row, wait in rows:
         yield *row, None if wait is None else timedelta(microseconds=wait)
+
+
+def _addressed_in_window_sql(window: metrics.Window, columns=()) -> tuple[str, list]:
+    """Return SQL and parameters for the window's addressed posts: service, the columns asked for, and `wait`."""
+    end = connection.ops.adapt_datetimefield_value(window.end)
+    return (
+        f"SELECT service_id, {''.join(f'{c}, ' for c in columns)}"
+        f"CASE WHEN first_response_at < %s THEN response_wait END AS wait FROM {AddressedThread._meta.db_table} "
+        "WHERE council_id = %s AND posted_at >= %s AND posted_at < %s",
+        [end, require_current_council().pk, connection.ops.adapt_datetimefield_value(window.start), end],
+    )
 
 
 def _presence_fill(pair, window, *, interactions, supports, active_weeks, longest_absence, burstiness) -> None:
@@ -415,20 +419,35 @@ def weekly_presence_for_pair(*, service, neighbourhood, window: metrics.Window) 
 def responsiveness_for_council(*, window: metrics.Window, unanswered_limit: int | None = 100) -> dict:
     """Return each service's answers to posts addressed to it, and the oldest posts still unanswered."""
     in_window = AddressedThread.objects.filter(posted_at__gte=window.start, posted_at__lt=window.end)
-    addressed, waits = defaultdict(int), defaultdict(list)
-    for service, wait in addressed_threads_in_window(window):
-        addressed[service] += 1
-        if wait is not None:
-            waits[service].append(wait)
-    summary = {}
-    for service, n_addressed in addressed.items():
-        service_waits = waits[service]
-        summary[service] = {
+    addressed, params = _addressed_in_window_sql(window)
+    # Counted by the database, with each service's middle one or two waits for its median.
+    middle_waits = defaultdict(list)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT service_id, COUNT(*), COUNT(wait), SUM(CASE WHEN wait <= %s THEN 1 ELSE 0 END) "
+            f"FROM ({addressed}) addressed GROUP BY service_id",
+            [metrics.ANSWER_WITHIN // timedelta(microseconds=1), *params],
+        )
+        counts = cursor.fetchall()
+        cursor.execute(
+            "SELECT service_id, wait FROM (SELECT service_id, wait, "
+            "ROW_NUMBER() OVER (PARTITION BY service_id ORDER BY wait) AS n, "
+            "COUNT(*) OVER (PARTITION BY service_id) AS answered "
+            f"FROM ({addressed}) addressed WHERE wait IS NOT NULL) ranked "
+            "WHERE n = (answered + 1) / 2 OR n = (answered + 2) / 2",
+            params,
+        )
+        for service, wait in cursor.fetchall():
+            middle_waits[service].append(timedelta(microseconds=wait))
+    summary = {
+        service: {
             "addressed_threads": n_addressed,
-            "answered_within_2d": metrics.share(sum(w <= metrics.ANSWER_WITHIN for w in service_waits), n_addressed),
-            "median_first_response_hours": metrics.median_hours(service_waits),
-            "unanswered": n_addressed - len(service_waits),
+            "answered_within_2d": metrics.share(within_2d, n_addressed),
+            "median_first_response_hours": metrics.median_hours(middle_waits[service]),
+            "unanswered": n_addressed - n_answered,
         }
+        for service, n_addressed, n_answered, within_2d in counts
+    }
     answered = Q(first_response_at__isnull=False, first_response_at__lt=window.end)
     waiting = in_window.exclude(answered).order_by("posted_at", "thread_id").values_list(
         "thread_id", "service_id", "posted_at", "thread__post_id", "thread__post__title", "thread__external_id",
