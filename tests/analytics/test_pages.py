@@ -150,3 +150,35 @@ def test_a_bad_window_falls_back_to_the_default(client, world):
     response = client.get("/testborough/health/?weeks=7&until=yesterday")
 
     assert response.status_code == 200 and response.context["window"].weeks == 12
+
+
+def test_each_services_median_wait_is_the_middle_of_its_answered_posts(hall):
+    from villagehall.analytics.metrics import Window
+    from villagehall.analytics.selectors import responsiveness_for_council
+
+    parks, housing, libraries = hall.service("parks"), hall.service("housing"), hall.service("libraries")
+    resident = hall.person()
+    answers = {
+        parks: [1, 2, 4, 10, None],  # hours; four answered, an even count: the median is (2 + 4) / 2
+        housing: [7, 3, 50],  # odd: the middle one
+        libraries: [None, None],  # none answered: no median
+    }
+    for service, waits in answers.items():
+        for day, hours in enumerate(waits):
+            at = utc(2026, 1, 5 + day, 9, 0, 0, 500_000)
+            thread = hall.post(by=resident, at=at, addressed_to=service)
+            if hours is not None:
+                hall.comment(thread, by=hall.officer(service), at=at + timedelta(hours=hours, microseconds=1),
+                             acting_for=service)
+    # Answered only after the window ends: unanswered as far as the window knows.
+    late = hall.post(by=resident, at=utc(2026, 1, 30, 9), addressed_to=housing)
+    hall.comment(late, by=hall.officer(housing), at=utc(2026, 2, 2, 9), acting_for=housing)
+
+    services = responsiveness_for_council(window=Window(weeks=4, until=date(2026, 2, 1)))["services"]
+
+    micro = 1 / 3_600_000_000
+    assert services[parks.pk]["median_first_response_hours"] == pytest.approx(3 + micro, rel=1e-12)
+    assert services[housing.pk]["median_first_response_hours"] == pytest.approx(7 + micro, rel=1e-12)
+    assert services[libraries.pk]["median_first_response_hours"] is None
+    assert [(services[s.pk]["addressed_threads"], services[s.pk]["unanswered"], services[s.pk]["answered_within_2d"])
+            for s in (parks, housing, libraries)] == [(5, 1, 0.8), (4, 1, 0.5), (2, 2, 0.0)]
