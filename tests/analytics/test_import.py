@@ -333,3 +333,41 @@ def test_instants_are_kept_to_the_microsecond_in_any_written_form(tmp_path):
     # Ordered by the database as instants, not as the text they came in.
     with council_scope(Council.objects.get(slug="example")):
         assert list(Interaction.objects.order_by("at").values_list("external_id", flat=True)) == list(written)
+
+
+@pytest.mark.django_db
+def test_a_file_that_cannot_be_read_imports_nothing(tmp_path):
+    from django.db import transaction
+
+    from villagehall.analytics.imports import CouncilImport, ImportReadFailed
+
+    council = Council.objects.create(slug="example", name="Example")
+
+    with pytest.raises(ImportReadFailed, match="Is a directory"), transaction.atomic(), council_scope(council):
+        CouncilImport(council, on_error=print).import_file(str(tmp_path))
+
+    assert multiprocessing_children() == []
+
+
+@pytest.mark.django_db
+def test_an_import_stopped_while_writing_leaves_no_reading_process_behind(tmp_path, monkeypatch):
+    from villagehall.analytics.imports import CouncilImport
+
+    monkeypatch.setattr("villagehall.analytics.imports.BATCH_LINES", 2)
+    council = Council.objects.create(slug="example", name="Example")
+    # A long file with a bad third line: the first batch to report a bad line stops the import.
+    path = write(tmp_path, [*EXAMPLE[:2], {"type": "wave"}, *EXAMPLE[2:]] * 500)
+
+    def stop(number, reason):
+        raise RuntimeError(f"stopped at line {number}: {reason}")
+
+    with pytest.raises(RuntimeError, match="stopped at line 3"), council_scope(council):
+        CouncilImport(council, on_error=stop).import_file(path)
+
+    assert multiprocessing_children() == []
+
+
+def multiprocessing_children():
+    import multiprocessing
+
+    return multiprocessing.active_children()

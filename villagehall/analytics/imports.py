@@ -8,17 +8,23 @@ it back if any line was bad, so a file is imported whole or not at all.
 
 Memory stays bounded whatever the file's length: the import keeps the council's
 neighbourhoods, organisations, people, projects and events in memory (small next to
-its interactions) and one batch of lines, and finds the posts that threads refer to
-in the database.
+its interactions) and a batch or two of lines, and finds the posts that threads refer
+to in the database.
+
+The lines are read and checked in a second process while the first writes the batches
+read before, so that on two cores reading and writing run side by side. (In a second
+thread they would take turns: both need Python's interpreter lock.)
 """
 
 from __future__ import annotations
 
 import json
+import multiprocessing
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 from hashlib import sha256
+from typing import NamedTuple
 
 import orjson
 from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
@@ -57,6 +63,10 @@ FIELDS = {
 
 class BadLine(Exception):
     """A line that cannot be imported; the message says why, in plain words."""
+
+
+class ImportReadFailed(Exception):
+    """The file could not be read to its end; nothing was imported."""
 
 
 @dataclass
@@ -188,9 +198,8 @@ def read_json(raw: bytes | str):
 # The import --------------------------------------------------------------------
 
 
-@dataclass
-class Pending:
-    """A good line waiting in the batch to be written."""
+class Pending(NamedTuple):
+    """A good line waiting in the batch to be written (a tuple: it crosses between processes cheaply)."""
 
     number: int
     type: str
@@ -226,19 +235,72 @@ class CouncilImport:
     def _imported(type_) -> dict[str, int | None]:
         return dict(ImportedRecord.objects.filter(type=type_).values_list("external_id", "object_id"))
 
-    # Reading ---------------------------------------------------------------------
+    def import_file(self, path, *, on_progress=None) -> ImportSummary:
+        """Read, check and write the file's lines; return the summary.
 
-    def feed(self, number: int, raw: bytes | str) -> None:
-        """Check one line and queue it to be written."""
-        self.summary.lines += 1
-        if not raw.strip():
-            return
+        A forked process reads and checks the lines, batch by batch, knowing what this
+        import knew when it began and learning each record of the file as it reads it;
+        this process writes each batch in order, and alone touches the database.
+        `on_progress` is called with the bytes of each batch as it is written.
+        """
+        receiving, sending = multiprocessing.Pipe(duplex=False)
+        # Forked, the reader starts at once with what this process knows, where a fresh
+        # interpreter would have to set Django up again. It only parses lines and writes to
+        # the pipe: it takes no lock that another thread of this process could be holding.
+        reader = multiprocessing.get_context("fork").Process(
+            target=self._read_file, args=(path, sending), name="analytics-import-reader", daemon=True,
+        )
+        reader.start()
+        sending.close()
         try:
-            self.batch.append(self._read(number, raw))
-        except BadLine as bad:
-            self.batch_errors.append((number, str(bad)))
-        if len(self.batch) + len(self.batch_errors) >= self.batch_lines:
-            self.flush()
+            # A batch waits in the pipe until it is taken: the reader is a batch or two ahead at most.
+            while (message := self._receive(receiving))[0] == "batch":
+                _, self.batch, self.batch_errors, lines, size = message
+                self.summary.lines += lines
+                self.flush()
+                if on_progress is not None:
+                    on_progress(size)
+            if message[0] == "failed":
+                raise ImportReadFailed(message[1])
+        finally:
+            if reader.is_alive():
+                reader.terminate()
+            reader.join()
+            receiving.close()
+        self.drop_scratch()
+        return self.summary
+
+    @staticmethod
+    def _receive(receiving) -> tuple:
+        try:
+            return receiving.recv()
+        except EOFError:
+            return ("failed", "the reading process stopped before the end of the file")
+
+    # Reading (in the reading process) -----------------------------------------------
+
+    def _read_file(self, path, sending) -> None:
+        """Send the file's lines, checked, in batches: ("batch", good, bad, lines, bytes), then ("done",)."""
+        try:
+            batch, errors, lines, size = [], [], 0, 0
+            with open(path, "rb") as file:
+                for number, raw in enumerate(file, start=1):
+                    lines += 1
+                    size += len(raw)
+                    if raw.strip():
+                        try:
+                            batch.append(self._read(number, raw))
+                        except BadLine as bad:
+                            errors.append((number, str(bad)))
+                    if len(batch) + len(errors) >= self.batch_lines:
+                        sending.send(("batch", batch, errors, lines, size))
+                        batch, errors, lines, size = [], [], 0, 0
+            sending.send(("batch", batch, errors, lines, size))
+            sending.send(("done",))
+        except Exception as error:
+            sending.send(("failed", str(error) or type(error).__name__))
+        finally:
+            sending.close()
 
     def _read(self, number, raw) -> Pending:
         data = read_json(raw)
@@ -432,11 +494,6 @@ class CouncilImport:
             self.summary.bad_lines += 1
             self.on_error(number, reason)
         self.batch, self.batch_errors = [], []
-
-    def finish(self) -> ImportSummary:
-        self.flush()
-        self.drop_scratch()
-        return self.summary
 
     def _last_of_each(self, pendings, key):
         """Return the values of each record, the last line winning when an id comes twice."""

@@ -46,18 +46,8 @@ def analytics_import(*, path, council_slug: str, on_error, on_progress=None):
 
     with transaction.atomic():
         council = _council_for_import(council_slug)
-        with council_scope(council), open(path, "rb") as lines:
-            importer = CouncilImport(council, on_error=on_error)
-            unreported = 0
-            for number, line in enumerate(lines, start=1):
-                importer.feed(number, line)
-                unreported += len(line)
-                if on_progress is not None and number % 10_000 == 0:
-                    on_progress(unreported)
-                    unreported = 0
-            summary = importer.finish()
-            if on_progress is not None:
-                on_progress(unreported)
+        with council_scope(council):
+            summary = CouncilImport(council, on_error=on_error).import_file(path, on_progress=on_progress)
             if summary.bad_lines:
                 # Leaving the transaction by an exception takes back every batch written.
                 raise ImportRefused(summary.bad_lines)

@@ -11,6 +11,7 @@ from django.utils import timezone
 from tqdm import tqdm
 
 from villagehall.analytics import reports
+from villagehall.analytics.imports import ImportReadFailed
 from villagehall.analytics.rollups import rollups_rebuild
 from villagehall.analytics.selectors import (
     relationship_health_for_council, relationship_health_recomputed_for_council, rollups_ready_for_council,
@@ -88,6 +89,8 @@ class Command(BaseCommand):
                 summary = analytics_import(path=file, council_slug=council, on_error=on_error, on_progress=bar.update)
         except ImportRefused as refused:
             raise CommandError(str(refused))
+        except ImportReadFailed as failed:
+            raise CommandError(f"The file could not be read to its end ({failed}); nothing was imported.")
         except ValidationError as invalid:
             raise CommandError(f"The council “{council}” cannot be made: {' '.join(invalid.messages)}")
         counts = ", ".join(f"{n:,} {type_} line{'s' if n != 1 else ''}" for type_, n in summary.records.items() if n)
