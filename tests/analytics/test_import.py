@@ -2,6 +2,7 @@
 
 import io
 import json
+import re
 from datetime import date
 
 import pytest
@@ -69,6 +70,7 @@ def test_the_metrics_example_imports_and_reports(tmp_path):
 
     assert ok, err
     assert "Imported 11 lines into example" in out
+    assert re.search(r"Read and written in \d+\.\d s; rollups recounted in \d+\.\d s\.", out)
     council = Council.objects.get(slug="example")
     assert counts(council) == {
         "interactions": 3, "people": 3, "memberships": 1, "projects": 1, "partners": 2, "events": 1,

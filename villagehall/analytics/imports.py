@@ -74,6 +74,9 @@ class ImportSummary:
     lines: int = 0
     records: dict[str, int] = field(default_factory=lambda: dict.fromkeys(FIELDS, 0))
     bad_lines: int = 0
+    # Seconds spent reading and writing the lines, and recounting the rollups after them.
+    import_seconds: float = 0.0
+    rebuild_seconds: float = 0.0
 
 
 # Reading one value -------------------------------------------------------------

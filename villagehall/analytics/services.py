@@ -1,5 +1,7 @@
 """Writes for interaction events: recording them as they happen, and importing them."""
 
+import time
+
 from django.db import transaction
 
 from villagehall.analytics.models import Interaction
@@ -47,11 +49,14 @@ def analytics_import(*, path, council_slug: str, on_error, on_progress=None):
     with transaction.atomic():
         council = _council_for_import(council_slug)
         with council_scope(council):
+            started = time.perf_counter()
             summary = CouncilImport(council, on_error=on_error).import_file(path, on_progress=on_progress)
+            summary.import_seconds = time.perf_counter() - started
             if summary.bad_lines:
                 # Leaving the transaction by an exception takes back every batch written.
                 raise ImportRefused(summary.bad_lines)
             rollups_rebuild(council=council)
+            summary.rebuild_seconds = time.perf_counter() - started - summary.import_seconds
     return summary
 
 

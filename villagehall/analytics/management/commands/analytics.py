@@ -95,6 +95,9 @@ class Command(BaseCommand):
             raise CommandError(f"The council “{council}” cannot be made: {' '.join(invalid.messages)}")
         counts = ", ".join(f"{n:,} {type_} line{'s' if n != 1 else ''}" for type_, n in summary.records.items() if n)
         self.stdout.write(f"Imported {summary.lines:,} lines into {council}: {counts or 'nothing'}.")
+        self.stdout.write(
+            f"Read and written in {summary.import_seconds:,.1f} s; rollups recounted in {summary.rebuild_seconds:,.1f} s."
+        )
 
     def report(self, *, council, weeks, until, format, from_interactions, **options):
         council = _council(council)
