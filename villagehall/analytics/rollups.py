@@ -33,7 +33,6 @@ THREAD_SERVICE_COLUMNS = ("thread_id", "service_id", "week", "previous_week", "n
 ROLLUP_MODELS = (
     ServiceWeek, OfficerWeek, NeighbourhoodWeek, ParticipantSpan, AddressedThread, ThreadServiceWeek, ReachWeek,
 )
-THREAD_CHUNK = 20_000  # thread ids per read when rebuilding thread rollups
 
 I = Interaction._meta.db_table  # noqa: E741  (short in the SQL below, where it is read often)
 
@@ -181,12 +180,13 @@ def rollups_record(*, interaction: Interaction) -> None:
             addressed.save(update_fields=["first_response_at", "response_wait"])
     with_service = ThreadServiceWeek.objects.filter(thread_id=thread).exists()
     if kind in metrics.TURN_KINDS and (service is not None or with_service):
-        _thread_refresh(council, thread, zone, services=service_ids())
-    if service is not None and kind in metrics.TURN_KINDS:
-        # The service's new week may be nearer to any of the thread's people.
-        _thread_reach_add(council, thread, zone, service=service)
-    elif with_service and service is None and kind in metrics.REACHING_KINDS:
-        _thread_reach_add(council, thread, zone, people={(interaction.actor_id, week)})
+        services = service_ids()
+        _thread_refresh(council, thread, zone, services=services)
+        if service is not None:
+            # The service's new week may be nearer to any of the thread's people.
+            _thread_reach_add(council, thread, people=_thread_people(thread, zone, services), service=service)
+    if with_service and service is None and kind in metrics.REACHING_KINDS:
+        _thread_reach_add(council, thread, people={(interaction.actor_id, week)})
 
 
 def _service_week_refresh(council, service, community_kind, community_id, week, zone):
@@ -234,31 +234,35 @@ def _thread_refresh(council, thread, zone, *, services):
     )
 
 
-def _thread_reach_add(council, thread, zone, *, service=None, people=None) -> None:
-    """Count into ReachWeek the community's people in a thread a service took part in, week by week.
+def _thread_people(thread, zone, services) -> set[tuple[int, date]]:
+    """Return (person, week) for each community-side post, reply and reaction in the thread."""
+    return {
+        (actor, week_of(at, zone))
+        for actor, at, acting_for in Interaction.objects.filter(
+            thread_id=thread, kind__in=metrics.REACHING_KINDS
+        ).values_list("actor_id", "at", "acting_for_id")
+        if acting_for not in services
+    }
+
+
+def _thread_reach_add(council, thread, *, people, service=None) -> None:
+    """Count into ReachWeek people's weeks in a thread, with the nearest weeks of the services' turns there.
 
     Recording only adds turns and people, so a row can only find the service's weeks
-    nearer: each row counted here is merged with the one kept (`_reach_add()`). Without
-    `people`, every community-side person who posted, replied or reacted in the thread
-    is counted; with `service`, only that service's weeks.
+    nearer: each row counted here is merged with the one kept (`_reach_add()`). With
+    `service`, only that service's weeks are counted.
     """
-    service_weeks = defaultdict(list)
-    communities = ()
     in_thread = ThreadServiceWeek.objects.filter(thread_id=thread)
     if service is not None:
         in_thread = in_thread.filter(service_id=service)
-    for service_id, week, neighbourhood, group in in_thread.values_list("service_id", "week", "neighbourhood_id", "group_id"):
+    rows = list(in_thread.values_list("service_id", "week", "neighbourhood_id", "group_id"))
+    if not rows:
+        return
+    service_weeks = defaultdict(list)
+    for service_id, week, _, _ in rows:
         service_weeks[service_id].append(week)
-        communities = list(communities_of(neighbourhood, group))
-    if people is None:
-        services = service_ids()
-        people = {
-            (actor, week_of(at, zone))
-            for actor, at, acting_for in Interaction.objects.filter(
-                thread_id=thread, kind__in=metrics.REACHING_KINDS
-            ).values_list("actor_id", "at", "acting_for_id")
-            if acting_for not in services
-        }
+    # Every row carries the thread's community, its post's.
+    communities = list(communities_of(rows[0][2], rows[0][3]))
     _reach_add([
         (council.pk, week, service_id, community_kind, community_id, person,
          max((w for w in weeks if w <= week), default=None), min((w for w in weeks if w >= week), default=None))
