@@ -89,3 +89,15 @@ def test_a_session_that_names_someone_else_is_not_trusted_for_the_person(client,
     NamedSession.objects.update(person_id=other.pk)
     html = client.get("/testborough/").content.decode()
     assert "Sue Signed-In" in html and "Olly Other" not in html
+
+
+def test_postgresql_prepares_a_statement_a_connection_repeats(db):
+    """Values are bound on the server, so a pooled connection plans a repeated statement once."""
+    if connection.vendor != "postgresql":
+        pytest.skip("about PostgreSQL's prepared statements")
+    with connection.cursor() as cursor:
+        for value in (1, 2, 3):
+            cursor.execute("SELECT %s::bigint + 41", [value])
+            assert cursor.fetchone() == (value + 41,)
+        cursor.execute("SELECT statement FROM pg_prepared_statements")
+        assert any("+ 41" in statement for (statement,) in cursor.fetchall())

@@ -117,6 +117,11 @@ def _database(url: str | None) -> dict:
     elif config["ENGINE"] == "django.db.backends.postgresql":
         config["OPTIONS"] = {
             "pool": {"min_size": 1, "max_size": int(env("DATABASE_POOL_MAX")), "timeout": 10},
+            # Values are sent apart from the statement, so a statement a pooled connection
+            # has run a few times is prepared once and only executed after that: planning the
+            # reader's summary cost several times executing it (docs/performance.md).
+            "server_side_binding": True,
+            "prepare_threshold": 2,
         }
     return config
 
