@@ -271,3 +271,21 @@ def test_counting_a_readers_waiting_replies_reads_only_replies_not_published(rea
         cursor.execute("EXPLAIN QUERY PLAN " + sql, params)
         plan = " ".join(str(row[-1]) for row in cursor.fetchall())
     assert "comment_not_published" in plan and "author_id" not in plan
+
+
+def test_each_page_masks_the_readers_csrf_token_afresh_and_the_token_is_accepted(reader, post):
+    """The token is masked by core.personal, not Django's get_token: it must still be the
+    cookie's secret as Django unmasks it, differ on every page, and let a form through."""
+    from django.middleware.csrf import _unmask_cipher_token
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(reader)
+    first, second = client.get(FEED), client.get(FEED)
+    tokens = [TOKEN.search(response.content.decode()).group(0)[-64:] for response in (first, second)]
+    secret = client.cookies["csrftoken"].value
+    assert tokens[0] != tokens[1]
+    assert all(_unmask_cipher_token(token) == secret for token in tokens)
+    altered = tokens[0][:-1] + ("a" if tokens[0][-1] != "a" else "b")
+    assert client.post("/accounts/logout/", {"csrfmiddlewaretoken": altered}).status_code == 403
+    assert client.post("/accounts/logout/", {"csrfmiddlewaretoken": tokens[0]}).status_code == 302
