@@ -19,6 +19,23 @@ def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
         test["NAME"] = f"{test.get('NAME') or 'test_' + database['NAME']}_{checkout}"
 
 
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """On PostgreSQL, move people's PersonalVersion at each write rather than at commit:
+    tests run inside transactions that are never committed (core.personal_versions)."""
+    from django.apps import apps
+    from django.db import connection
+
+    from villagehall.core import personal_versions
+
+    if connection.vendor == "postgresql":
+        with django_db_blocker.unblock(), connection.cursor() as cursor:
+            for statement in personal_versions.drop_sql("postgresql", apps):
+                cursor.execute(statement)
+            for statement in personal_versions.create_sql("postgresql", apps, at_commit=False):
+                cursor.execute(statement)
+
+
 @pytest.fixture(autouse=True)
 def fast_password_hashing(settings):
     # Real hashing takes a deliberate fraction of a second per password; tests make hundreds.

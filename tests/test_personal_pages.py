@@ -188,6 +188,10 @@ def test_the_signed_in_feed_reads_the_session_with_the_person_the_council_and_su
     with django_assert_num_queries(3):
         # The council, the session with its person, and the summary with the follow button's state.
         page(client)
+    with django_assert_num_queries(2):
+        # The council, and the session with its person and their version: the summary and the
+        # follow button's state were kept under that version by the page before.
+        page(client)
 
 
 def test_a_kept_post_page_is_what_each_reader_would_have_been_rendered(client, post, council):
@@ -289,3 +293,81 @@ def test_each_page_masks_the_readers_csrf_token_afresh_and_the_token_is_accepted
     altered = tokens[0][:-1] + ("a" if tokens[0][-1] != "a" else "b")
     assert client.post("/accounts/logout/", {"csrfmiddlewaretoken": altered}).status_code == 403
     assert client.post("/accounts/logout/", {"csrfmiddlewaretoken": tokens[0]}).status_code == 302
+
+
+def version(person) -> int:
+    from villagehall.core.models import PersonalVersion
+
+    return PersonalVersion.objects.filter(person_id=person.pk).values_list("version", flat=True).first() or 0
+
+
+def test_every_write_a_readers_own_parts_show_moves_their_version(reader, post, council, gardeners):
+    """The triggers (core.personal_versions) move the version for every write the summary,
+    follows and reactions read, however it is made; writes they do not read leave it."""
+    from villagehall.conversation.models import Comment, Follow, Reaction, State
+
+    other = PersonFactory()
+    space = OrganisationFactory(council=council, slug="allotment", name="Allotment Society")
+    MembershipFactory(organisation=space, person=other)
+    writes = {
+        "a notification": lambda: Notification.objects.create(council=council, person=reader, text="Hello"),
+        "notifications read": lambda: Notification.objects.filter(person=reader).update(read_at=post.created_at),
+        "a notification deleted": lambda: Notification.objects.filter(person=reader).delete(),
+        "a role": lambda: CouncilRole.objects.create(council=council, person=reader, role=CouncilRole.Role.MODERATOR),
+        "a role taken away": lambda: CouncilRole.objects.filter(person=reader).delete(),
+        "an address no longer confirmed": lambda: EmailAddress.objects.filter(user=reader).update(verified=False),
+        "an address confirmed": lambda: EmailAddress.objects.filter(user=reader).update(verified=True),
+        "a membership": lambda: MembershipFactory(organisation=space, person=reader),
+        "a space made members-only": lambda: type(space).objects.filter(pk=space.pk).update(members_only=True),
+        "a membership ended": lambda: space.memberships.filter(person=reader).delete(),
+        "a follow": lambda: Follow.objects.create(council=council, follower=reader, neighbourhood=post.neighbourhood),
+        "a follow ended": lambda: Follow.objects.filter(follower=reader).delete(),
+        "a reaction": lambda: Reaction.objects.create(council=council, person=reader, post=post, kind="like", created_at=post.created_at),
+        "a reaction taken back": lambda: Reaction.objects.filter(person=reader).delete(),
+        "a reply held": lambda: Comment.objects.filter(pk=services.comment_create(
+            author=reader, post=post, body="Mine").pk).update(state=State.HELD),
+        "a held reply deleted": lambda: Comment.objects.filter(author=reader, state=State.HELD).delete(),
+    }
+    for what, write in writes.items():
+        before = version(reader)
+        write()
+        assert version(reader) > before, what
+    unread_elsewhere = version(reader)
+    Notification.objects.create(council=council, person=other, text="Not for the reader")
+    services.comment_create(author=reader, post=post, body="Published at once")
+    type(space).objects.filter(pk=space.pk).update(name="Allotment Friends")
+    assert version(reader) == unread_elsewhere
+
+
+def test_kept_reads_change_with_what_they_show(client, reader, post, council, neighbourhood):
+    """Each change shows on the very next page, though the page and the reader's own parts are kept."""
+    from villagehall.conversation.models import Reaction
+    from villagehall.notifications.services import notification_send
+
+    assert "Notifications</a>" in page(client)
+    assert "Notifications</a>" in page(client)  # from what was kept
+    notification_send(person=reader, text="Someone replied.", council=council)
+    assert "Notifications (1 new)</a>" in page(client)
+    assert client.post("/testborough/notifications/read/").status_code == 302
+    assert "Notifications</a>" in page(client)
+
+    # Followed from another browser: the button shows it on the next page here.
+    assert ">Following</button>" not in page(client)
+    services.follow_toggle(person=reader, target=neighbourhood)
+    assert ">Following</button>" in page(client)
+
+    # A superuser's moderating comes from the person as read with the session, never kept.
+    type(reader).objects.filter(pk=reader.pk).update(is_superuser=True)
+    assert "Moderation</a>" in page(client)
+    Reaction.objects.create(council=council, person=reader, post=post, kind="like", created_at=post.created_at)
+    assert "Moderation</a>" in page(client)
+
+
+def test_a_reply_held_after_the_post_page_was_kept_shows_to_its_author(client, reader, post):
+    from villagehall.conversation.models import Comment, State
+
+    page(client, post.get_absolute_url())
+    page(client, post.get_absolute_url())  # from what was kept
+    held = services.comment_create(author=reader, post=post, body="My reply, held later")
+    Comment.objects.filter(pk=held.pk).update(state=State.HELD)
+    assert "Waiting for a moderator to read it" in page(client, post.get_absolute_url())

@@ -53,3 +53,17 @@ class Session(AbstractBaseSession):
         from villagehall.core.sessions import SessionStore
 
         return SessionStore
+
+
+class PersonalVersion(models.Model):
+    """How many times what a person's own parts of a page show has changed.
+
+    Moved by the database itself (triggers made by migration core 0003, from
+    core.personal_versions) whenever a row is written that the reader's summary, follows or
+    reactions read: so by every way of writing, services, the admin, imports and tests alike.
+    It is read with the session (core.sessions), and keys the reads kept for the person
+    (core.personal). A person with no row has version 0.
+    """
+
+    person_id = models.BigIntegerField(primary_key=True)
+    version = models.BigIntegerField(default=0)

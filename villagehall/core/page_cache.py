@@ -117,7 +117,9 @@ class SignedInPageCacheMiddleware:
     whether their email address is confirmed — keyed by the council's content version, cut at its personal parts (core.personal),
     which PersonalPartsMiddleware fills in for each reader on the way out. The versions of
     one address are kept together, so the follows and reactions the page asks about are
-    read in the same statement as the reader's summary. Sits after CouncilMiddleware, so
+    read in the same statement as the reader's summary, and kept with it under the reader's
+    PersonalVersion: a reader who comes back to a page with nothing of theirs changed is
+    served it without a statement beyond their session's. Sits after CouncilMiddleware, so
     the council (and its version) is known by the time it looks.
     """
 
@@ -152,7 +154,7 @@ class SignedInPageCacheMiddleware:
         )
         versions = cache.get(key) or {}
         personal = request.personal
-        personal.read(
+        personal.read_kept(
             follows=set().union(*(page.follows for page, _ in versions.values())),
             reaction_posts=set().union(*(page.reaction_posts for page, _ in versions.values())),
         )

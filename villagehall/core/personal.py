@@ -6,7 +6,9 @@ unread notifications in the header, whether they follow this or liked that, whet
 reply is their own, their CSRF token — is written into the page as a marker when it is
 rendered (the `personal` template tags), and `PersonalPartsMiddleware` fills the markers
 in for whoever the page goes to, with a few small queries. It does so for every page,
-rendered just now or kept, so a kept page cannot differ from a fresh one.
+rendered just now or kept, so a kept page cannot differ from a fresh one. What a kept page
+asked of a reader is kept too, under their PersonalVersion, which the database moves
+whenever any of it changes (core.personal_versions).
 
 Markers are HTML comments (`<!--vh…-->`), which nothing a person writes can produce:
 templates escape what people write, and Markdown is cleaned of comments. The CSRF token
@@ -19,6 +21,7 @@ import secrets
 from dataclasses import dataclass, field
 
 from django.apps import apps
+from django.core.cache import cache
 from django.db import connection
 from django.db.models import Model
 from django.middleware.csrf import CSRF_ALLOWED_CHARS, CSRF_SECRET_LENGTH, get_token
@@ -37,6 +40,11 @@ _CSRF_PLACEHOLDER = CSRF_PLACEHOLDER.encode()
 # which may nest.
 _MARKER = b"<!--vh"
 
+
+# What is kept of a person's own parts (PersonalState.read_kept): for as long as a kept page,
+# and no more than this many follows and posts asked about.
+KEPT_SECONDS = 600
+KEPT_ANSWERS_MAX = 2_000
 
 CONDITIONS = {"following", "reacted", "author", "moderating", "unread", "email_unconfirmed", "may"}
 VALUES = {"unread", "display_name", "email", "page"}
@@ -178,6 +186,7 @@ class PersonalState:
     _asked_follows: set = field(default_factory=set)
     _asked_posts: set = field(default_factory=set)
     _summary: Summary = None
+    _summary_read: tuple = None  # (counts, memberships, spaces) as read, kept with the person's version
     _answers: dict = field(default_factory=dict)
     _objects: dict = field(default_factory=dict)  # the objects "may" regions ask about, read once each
 
@@ -257,15 +266,52 @@ class PersonalState:
             else:
                 counts[what] = a
         if self._summary is None:
-            self._summary = Summary(
-                unread=counts["unread"],
-                # As moderation.selectors.person_is_moderator decides it.
-                moderating=self.person.is_active and (self.person.is_superuser or counts["moderating"] > 0),
-                email_confirmed=counts["confirmed"] > 0,
-                spaces=frozenset(spaces),
-                memberships=frozenset(memberships),
-                held_comments=counts["held"],
-            )
+            self._summary_read = (counts, frozenset(memberships), frozenset(spaces))
+            self._summary = self._summary_from(*self._summary_read)
+
+    def _summary_from(self, counts, memberships, spaces) -> Summary:
+        return Summary(
+            unread=counts["unread"],
+            # As moderation.selectors.person_is_moderator decides it, from the person as read just now.
+            moderating=self.person.is_active and (self.person.is_superuser or counts["moderating"] > 0),
+            email_confirmed=counts["confirmed"] > 0,
+            spaces=spaces,
+            memberships=memberships,
+            held_comments=counts["held"],
+        )
+
+    def read_kept(self, *, follows=(), reaction_posts=()) -> None:
+        """Read as read() does, taking what was kept for the person under their current
+        PersonalVersion and keeping what is read for the next request.
+
+        Only before the view runs: a write made by this request moves the version after the
+        request read it, so what is kept under the version it read could be older than the write.
+        """
+        version = getattr(self.person, "personal_version", None) if self.signed_in else None
+        if version is None or self.council is None or self._summary is not None:
+            self.read(follows=follows, reaction_posts=reaction_posts)
+            return
+        key = f"personal:{self.council.pk}:{self.person.pk}:{version}"
+        kept = cache.get(key)
+        if kept is not None:
+            self._summary_read, asked_follows, self.follows, asked_posts, self.reactions = kept
+            self._summary = self._summary_from(*self._summary_read)
+            self._asked_follows, self._asked_posts = set(asked_follows), set(asked_posts)
+            self.follows, self.reactions = set(self.follows), set(self.reactions)
+        asked = len(self._asked_follows) + len(self._asked_posts)
+        self.read(follows=follows, reaction_posts=reaction_posts)
+        if kept is not None and len(self._asked_follows) + len(self._asked_posts) == asked:
+            return  # nothing new read
+        asked_follows, asked_posts = self._asked_follows, self._asked_posts
+        if len(asked_follows) + len(asked_posts) > KEPT_ANSWERS_MAX:
+            # Someone reading page after page: keep only what this page asked.
+            asked_follows = {(kind, int(pk)) for kind, pk in follows}
+            asked_posts = {int(pk) for pk in reaction_posts}
+        cache.set(key, (
+            self._summary_read,
+            frozenset(asked_follows), frozenset(self.follows & asked_follows),
+            frozenset(asked_posts), frozenset(reaction for reaction in self.reactions if reaction[0] in asked_posts),
+        ), KEPT_SECONDS)
 
 
 def _condition(state: PersonalState, name: str, args: list[str]) -> bool:

@@ -3,12 +3,14 @@
 Every signed-in request reads its session and then the person it names. Django's database
 sessions build the first read through the ORM each time, which costs more than running it,
 and the second is another round trip. This store keeps sessions in a table that also names
-the person (core.models.Session) and reads both with one plain SQL statement; the
-authentication backends (people.authentication) take the person from it when the session
-names the same person, and read them as before otherwise. With a shared cache (REDIS_URL)
-the settings use Django's `cached_db` sessions instead, which read from the cache and fall
-back to the database. An in-process cache is never used for sessions: another server
-process would still find a session there after signing out had deleted it.
+the person (core.models.Session) and reads both with one plain SQL statement, with the
+person's PersonalVersion, under which what is kept of their own parts of pages is kept
+(core.personal); the authentication backends (people.authentication) take the person from
+it when the session names the same person, and read them as before otherwise. With a
+shared cache (REDIS_URL) the settings use Django's `cached_db` sessions instead, which read
+from the cache and fall back to the database. An in-process cache is never used for
+sessions: another server process would still find a session there after signing out had
+deleted it.
 """
 
 from contextvars import ContextVar
@@ -20,7 +22,7 @@ from django.db import connections, router
 from django.dispatch import receiver
 from django.utils import timezone
 
-# (person id, converted row) read with this request's session, until a backend takes it.
+# (person id, converted row, personal version) read with this request's session, until a backend takes it.
 person_read_with_session = ContextVar("person_read_with_session", default=None)
 
 
@@ -48,6 +50,7 @@ class SessionStore(DatabaseSessionStore):
         return session
 
     def load(self):
+        from villagehall.core.models import PersonalVersion
         from villagehall.people.authentication import PERSON_BY_ID
         from villagehall.people.models import Person
 
@@ -56,8 +59,9 @@ class SessionStore(DatabaseSessionStore):
         q = connection.ops.quote_name
         with connection.cursor() as cursor:
             cursor.execute(
-                f"SELECT s.{q('session_data')}, s.{q('person_id')}, {PERSON_BY_ID.columns(connection, 'p')}"
+                f"SELECT s.{q('session_data')}, s.{q('person_id')}, v.{q('version')}, {PERSON_BY_ID.columns(connection, 'p')}"
                 f" FROM {q(model._meta.db_table)} s LEFT JOIN {q(Person._meta.db_table)} p ON p.{q('id')} = s.{q('person_id')}"
+                f" LEFT JOIN {q(PersonalVersion._meta.db_table)} v ON v.{q('person_id')} = s.{q('person_id')}"
                 f" WHERE s.{q('session_key')} = %s AND s.{q('expire_date')} > %s",
                 [self.session_key, connection.ops.adapt_datetimefield_value(timezone.now())],
             )
@@ -66,8 +70,8 @@ class SessionStore(DatabaseSessionStore):
             person_read_with_session.set(None)
             self._session_key = None
             return {}
-        session_data, person_id, *person = row
+        session_data, person_id, version, *person = row
         # No person row (none named, or gone: every column NULL) leaves the backends to read them as before.
         found = person_id is not None and any(value is not None for value in person)
-        person_read_with_session.set((person_id, PERSON_BY_ID.converted(person, connection)) if found else None)
+        person_read_with_session.set((person_id, PERSON_BY_ID.converted(person, connection), version or 0) if found else None)
         return self.decode(session_data)

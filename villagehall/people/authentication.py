@@ -29,6 +29,8 @@ class _ReadsPersonOnce:
             # Read a moment ago with the session that names them (core.sessions): taken once.
             person_read_with_session.set(None)
             person = PERSON_BY_ID.instance(read[1])
+            # What is kept of their own parts of pages is kept under it (core.personal).
+            person.personal_version = read[2]
         else:
             person = PERSON_BY_ID.get(person_id)
         return person if person is not None and self.user_can_authenticate(person) else None
