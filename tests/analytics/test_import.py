@@ -168,6 +168,44 @@ def test_threads_refer_to_posts_in_earlier_batches_and_earlier_imports(tmp_path,
         assert Interaction.objects.get(external_id="i4").thread.external_id == "i1"
 
 
+@pytest.mark.parametrize("posts_remembered", [1, 1000])
+@pytest.mark.django_db
+def test_replies_find_their_posts_whether_or_not_the_import_still_remembers_them(tmp_path, monkeypatch, posts_remembered):
+    # The import remembers the rows of the posts it wrote last; replies to older posts
+    # have their threads looked up. Either way each reply lands in its own post's thread.
+    monkeypatch.setattr("villagehall.analytics.imports.BATCH_LINES", 2)
+    monkeypatch.setattr("villagehall.analytics.imports.RecentPosts.generation", posts_remembered)
+    post, comment = EXAMPLE[8], EXAMPLE[9]
+    lines = [
+        *EXAMPLE[:8],
+        {**post, "id": "a", "thread": None}, {**post, "id": "b", "thread": None},
+        {**post, "id": "c", "thread": None}, {**comment, "id": "to-c", "thread": "c"},
+        {**comment, "id": "to-a", "thread": "a"}, {**comment, "id": "to-b", "thread": "b"},
+    ]
+
+    ok, _, err, _ = run_import(write(tmp_path, lines))
+
+    assert ok, err
+    with council_scope(Council.objects.get(slug="example")):
+        threads = dict(Interaction.objects.filter(kind="comment").values_list("external_id", "thread__external_id"))
+    assert threads == {"to-c": "c", "to-a": "a", "to-b": "b"}
+
+
+@pytest.mark.django_db
+def test_a_post_given_again_as_a_comment_is_no_longer_a_thread(tmp_path, monkeypatch):
+    monkeypatch.setattr("villagehall.analytics.imports.BATCH_LINES", 2)
+    post, comment = EXAMPLE[8], EXAMPLE[9]
+    lines = [
+        *EXAMPLE[:8], {**post, "id": "a", "thread": None}, {**post, "id": "b", "thread": None},
+        {**comment, "id": "b", "thread": "a"}, {**comment, "id": "to-b", "thread": "b"},
+    ]
+
+    ok, _, err, _ = run_import(write(tmp_path, lines))
+
+    assert not ok
+    assert "line 12: thread “b” is not a post given on an earlier line or imported before" in err
+
+
 @pytest.mark.django_db
 def test_a_bad_line_imports_nothing_and_every_bad_line_is_reported(tmp_path):
     lines = [*EXAMPLE[:8], "{not json", *EXAMPLE[8:], {"type": "person", "name": "No id"}]

@@ -29,6 +29,7 @@ from typing import NamedTuple
 import orjson
 from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.db import connection
+from django.utils.functional import cached_property
 
 from villagehall.analytics.models import ImportedRecord, Interaction
 from villagehall.analytics.rollups import planner_statistics_refresh, sqlite_instant
@@ -229,6 +230,7 @@ class CouncilImport:
         self.events = self._imported(ImportedRecord.Type.EVENT)
         self.interactions_written, self.next_statistics_refresh = 0, 10_000
         self.staging = InteractionStaging(council)
+        self.posts_written = RecentPosts()
         # A county's file names a hundred thousand people or more: they are written as
         # rows, without building a model object for each.
         self.person_rows = RowWriter(Person, {"password": UNUSABLE_PASSWORD}, ["username", "email", "display_name"])
@@ -623,18 +625,22 @@ class CouncilImport:
         if not pendings:
             return 0
         organisations, places, people, events = self.organisations, self.neighbourhoods, self.people, self.events
+        post_row = self.posts_written.get
         posts_here: dict[str, int] = {}  # a post's id → the first line of this batch that gave it
         rows: dict[str, tuple] = {}
         for pending in pendings:
             v = pending.values
             if v["kind"] == "post":
                 posts_here.setdefault(v["id"], pending.number)
+            else:
+                self.posts_written.forget(v["id"])
             # The last line with an id wins: a database cannot upsert one row twice in a statement.
             rows.pop(v["id"], None)
             rows[v["id"]] = (
                 pending.number, self.council.pk, v["id"], v["at"], v["kind"], people[v["actor"]],
                 organisations.get(v["acting_for"]), places.get(v["neighbourhood"]), organisations.get(v["group"]),
                 v["channel"], v["thread"], organisations.get(v["addressed_to"]), events.get(v["event"]),
+                post_row(v["thread"]),
             )
         # A reply whose post comes on a later line of this batch must find it imported before.
         too_early = {key: row for key, row in rows.items() if posts_here.get(row[10], 0) > row[0]}
@@ -644,7 +650,9 @@ class CouncilImport:
         for key in missing:
             del rows[key]
         self.staging.load(list(rows.values()))
-        bad += self.staging.write()
+        posts, missing_threads = self.staging.write()
+        self.posts_written.update(posts)
+        bad += missing_threads
         for number, thread in bad:
             self.batch_errors.append(
                 (number, f"thread “{thread}” is not a post given on an earlier line or imported before")
@@ -665,6 +673,35 @@ class CouncilImport:
 
     def drop_scratch(self):
         self.staging.drop()
+
+
+class RecentPosts:
+    """The row ids of the posts an import wrote last, by external id, so their replies need no lookup.
+
+    Replies mostly follow their posts within days, and so within the next few hundred
+    thousand lines. Two generations of at most `generation` posts each keep memory bounded
+    however long the file: a reply to an older post has its thread looked up by the database.
+    """
+
+    generation = 250_000
+
+    def __init__(self):
+        self.recent: dict[str, int] = {}
+        self.older: dict[str, int] = {}
+
+    def get(self, external_id) -> int | None:
+        row = self.recent.get(external_id)
+        return self.older.get(external_id) if row is None else row
+
+    def update(self, posts) -> None:
+        self.recent.update(posts)
+        if len(self.recent) >= self.generation:
+            self.older, self.recent = self.recent, {}
+
+    def forget(self, external_id) -> None:
+        """Forget a post given again as something else, which can no longer be a thread."""
+        self.recent.pop(external_id, None)
+        self.older.pop(external_id, None)
 
 
 class RowWriter:
@@ -690,7 +727,7 @@ class RowWriter:
 
 STAGED_COLUMNS = (
     "line", "council_id", "external_id", "at", "kind", "actor_id", "acting_for_id", "neighbourhood_id", "group_id",
-    "channel", "thread_external_id", "addressed_to_id", "event_id",
+    "channel", "thread_external_id", "addressed_to_id", "event_id", "thread_id",
 )
 WRITTEN_COLUMNS = (
     "council_id", "external_id", "at", "kind", "actor_id", "acting_for_id", "neighbourhood_id", "group_id",
@@ -723,7 +760,7 @@ class InteractionStaging:
                     "line bigint, council_id bigint, external_id varchar(100), "
                     f"at {'timestamptz' if self.postgres else 'datetime'}, kind varchar(12), actor_id bigint, "
                     "acting_for_id bigint, neighbourhood_id bigint, group_id bigint, channel varchar(10), "
-                    "thread_external_id varchar(100), addressed_to_id bigint, event_id bigint)"
+                    "thread_external_id varchar(100), addressed_to_id bigint, event_id bigint, thread_id bigint)"
                 )
             cursor.execute(f"{'TRUNCATE' if self.postgres else 'DELETE FROM'} {self.TABLE}")
             if self.postgres:
@@ -742,6 +779,8 @@ class InteractionStaging:
                 )
         self.made = True
         self.non_posts = sum(row[4] != "post" for row in rows)
+        # Replies whose post this import has not written: their threads are looked up.
+        self.threads_to_find = sum(row[10] is not None and row[13] is None for row in rows)
 
     def missing_threads(self) -> list[tuple[int, str]]:
         """Return the lines, and threads, of staged replies whose thread is no post in the database."""
@@ -754,8 +793,12 @@ class InteractionStaging:
             )
             return cursor.fetchall()
 
-    def write(self) -> list[tuple[int, str]]:
-        """Write the staged batch; return the lines, and threads, of replies whose thread was not found."""
+    def write(self) -> tuple[list[tuple[str, int]], list[tuple[int, str]]]:
+        """Write the staged batch.
+
+        Return the posts written, as (external id, row id), and the lines, and threads, of
+        replies whose thread was not found.
+        """
         columns = ", ".join(WRITTEN_COLUMNS)
         updates = ", ".join(f"{c} = excluded.{c}" for c in WRITTEN_COLUMNS[2:])
         # The conflict target names the partial unique index on (council, external_id);
@@ -772,33 +815,50 @@ class InteractionStaging:
                 cursor.execute(
                     f"INSERT INTO {self.table} (id, {columns}) "
                     f"SELECT s.id, {', '.join('s.id' if c == 's.thread_id' else c for c in staged)} FROM ("
-                    f"SELECT nextval(pg_get_serial_sequence('{self.table}', 'id')) AS id, * FROM {self.TABLE} "
+                    f"SELECT nextval('{self.id_sequence}') AS id, * FROM {self.TABLE} "
                     "WHERE kind = 'post') s WHERE true "
-                    f"ON CONFLICT (council_id, external_id) WHERE external_id IS NOT NULL DO UPDATE SET {post_updates}"
+                    f"ON CONFLICT (council_id, external_id) WHERE external_id IS NOT NULL DO UPDATE SET {post_updates} "
+                    "RETURNING external_id, id"
                 )
+                posts = cursor.fetchall()
             else:
                 cursor.execute(
                     f"INSERT INTO {self.table} ({columns}) "
                     f"SELECT {', '.join('NULL' if c == 's.thread_id' else c for c in staged)} "
-                    f"FROM {self.TABLE} s WHERE s.kind = 'post' {upsert}"
+                    f"FROM {self.TABLE} s WHERE s.kind = 'post' {upsert} RETURNING external_id, id"
                 )
+                posts = cursor.fetchall()
                 cursor.execute(
                     f"UPDATE {self.table} SET thread_id = {self.table}.id FROM {self.TABLE} s "
                     f"WHERE {self.table}.council_id = %s AND {self.table}.external_id = s.external_id "
                     f"AND s.kind = 'post' AND {self.table}.kind = 'post'",
                     [self.council.pk],
                 )
-            # A reply whose thread is not found is left out, and counted; only then are the
-            # missing threads looked for, so a good batch costs no lookup of its own.
+            # Replies to posts this import wrote carry their thread's row; only the others'
+            # threads are looked up, by their posts' ids.
             cursor.execute(
-                f"INSERT INTO {self.table} ({columns}) "
-                f"SELECT {', '.join('p.id' if c == 's.thread_id' else c for c in staged)} "
-                f"FROM {self.TABLE} s LEFT JOIN {self.table} p ON p.council_id = s.council_id "
-                f"AND p.external_id = s.thread_external_id AND p.kind = 'post' "
-                f"WHERE s.kind <> 'post' AND (s.thread_external_id IS NULL OR p.id IS NOT NULL) {upsert}"
+                f"INSERT INTO {self.table} ({columns}) SELECT {', '.join(staged)} FROM {self.TABLE} s "
+                f"WHERE s.kind <> 'post' AND (s.thread_id IS NOT NULL OR s.thread_external_id IS NULL) {upsert}"
             )
             written = cursor.rowcount
-        return self.missing_threads() if written < self.non_posts else []
+            if self.threads_to_find:
+                # A reply whose thread is not found is left out, and counted; only then are the
+                # missing threads looked for, so a good batch costs no lookup of its own.
+                cursor.execute(
+                    f"INSERT INTO {self.table} ({columns}) "
+                    f"SELECT {', '.join('p.id' if c == 's.thread_id' else c for c in staged)} "
+                    f"FROM {self.TABLE} s JOIN {self.table} p ON p.council_id = s.council_id "
+                    f"AND p.external_id = s.thread_external_id AND p.kind = 'post' "
+                    f"WHERE s.kind <> 'post' AND s.thread_id IS NULL AND s.thread_external_id IS NOT NULL {upsert}"
+                )
+                written += cursor.rowcount
+        return posts, (self.missing_threads() if written < self.non_posts else [])
+
+    @cached_property
+    def id_sequence(self) -> str:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_get_serial_sequence(%s, 'id')", [self.table])
+            return cursor.fetchone()[0]
 
     def drop(self):
         with connection.cursor() as cursor:
