@@ -844,12 +844,17 @@ class InteractionStaging:
             if self.threads_to_find:
                 # A reply whose thread is not found is left out, and counted; only then are the
                 # missing threads looked for, so a good batch costs no lookup of its own.
+                # Each thread by its own look-up in the unique index, whatever the planner
+                # makes of the scratch table's statistics, which are taken once; the
+                # look-ups are kept (MATERIALIZED) so that each is made once.
                 cursor.execute(
-                    f"INSERT INTO {self.table} ({columns}) "
-                    f"SELECT {', '.join('p.id' if c == 's.thread_id' else c for c in staged)} "
-                    f"FROM {self.TABLE} s JOIN {self.table} p ON p.council_id = s.council_id "
-                    f"AND p.external_id = s.thread_external_id AND p.kind = 'post' "
-                    f"WHERE s.kind <> 'post' AND s.thread_id IS NULL AND s.thread_external_id IS NOT NULL {upsert}"
+                    f"WITH found AS MATERIALIZED (SELECT {', '.join(c for c in staged if c != 's.thread_id')}, "
+                    f"(SELECT p.id FROM {self.table} p WHERE p.council_id = s.council_id "
+                    "AND p.external_id = s.thread_external_id AND p.kind = 'post') AS thread_id "
+                    f"FROM {self.TABLE} s WHERE s.kind <> 'post' AND s.thread_id IS NULL "
+                    "AND s.thread_external_id IS NOT NULL) "
+                    f"INSERT INTO {self.table} ({columns}) SELECT {columns} FROM found "
+                    f"WHERE found.thread_id IS NOT NULL {upsert}"
                 )
                 written += cursor.rowcount
         return posts, (self.missing_threads() if written < self.non_posts else [])
