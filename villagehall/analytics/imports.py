@@ -203,11 +203,19 @@ def read_json(raw: bytes | str):
 
 
 class Pending(NamedTuple):
-    """A good line waiting in the batch to be written (a tuple: it crosses between processes cheaply)."""
+    """A good line, other than an interaction, waiting in the batch to be written."""
 
     number: int
     type: str
     values: dict
+
+
+# A good interaction line waits as a plain tuple of its number and these values: nearly every
+# line of a large file is one, and a tuple crosses between processes at a quarter of the
+# cost of a dict or a named tuple.
+INTERACTION_VALUES = (
+    "id", "at", "kind", "channel", "actor", "thread", "acting_for", "neighbourhood", "group", "addressed_to", "event",
+)
 
 
 class CouncilImport:
@@ -219,6 +227,7 @@ class CouncilImport:
         self.batch_lines = batch_lines or BATCH_LINES
         self.summary = ImportSummary()
         self.batch: list[Pending] = []
+        self.interactions: list[tuple] = []  # (number, *INTERACTION_VALUES)
         self.batch_errors: list[tuple[int, str]] = []
         # What the council already holds, and what earlier lines added: key → id, or
         # None until the line's batch is written.
@@ -260,7 +269,7 @@ class CouncilImport:
         try:
             # A batch waits in the pipe until it is taken: the reader is a batch or two ahead at most.
             while (message := self._receive(receiving))[0] == "batch":
-                _, self.batch, self.batch_errors, lines, size = message
+                _, self.batch, self.interactions, self.batch_errors, lines, size = message
                 self.summary.lines += lines
                 self.flush()
                 if on_progress is not None:
@@ -285,37 +294,43 @@ class CouncilImport:
     # Reading (in the reading process) -----------------------------------------------
 
     def _read_file(self, path, sending) -> None:
-        """Send the file's lines, checked, in batches: ("batch", good, bad, lines, bytes), then ("done",)."""
+        """Send the file's lines, checked, in batches, then ("done",).
+
+        A batch is ("batch", good lines but interactions, good interactions, bad lines, lines, bytes).
+        """
         try:
-            batch, errors, lines, size = [], [], 0, 0
+            batch, interactions, errors, lines, size = [], [], [], 0, 0
             with open(path, "rb") as file:
                 for number, raw in enumerate(file, start=1):
                     lines += 1
                     size += len(raw)
                     if raw.strip():
                         try:
-                            batch.append(self._read(number, raw))
+                            good = self._read(number, raw)
                         except BadLine as bad:
                             errors.append((number, str(bad)))
-                    if len(batch) + len(errors) >= self.batch_lines:
-                        sending.send(("batch", batch, errors, lines, size))
-                        batch, errors, lines, size = [], [], 0, 0
-            sending.send(("batch", batch, errors, lines, size))
+                        else:
+                            (batch if type(good) is Pending else interactions).append(good)
+                    if len(batch) + len(interactions) + len(errors) >= self.batch_lines:
+                        sending.send(("batch", batch, interactions, errors, lines, size))
+                        batch, interactions, errors, lines, size = [], [], [], 0, 0
+            sending.send(("batch", batch, interactions, errors, lines, size))
             sending.send(("done",))
         except Exception as error:
             sending.send(("failed", str(error) or type(error).__name__))
         finally:
             sending.close()
 
-    def _read(self, number, raw) -> Pending:
+    def _read(self, number, raw) -> Pending | tuple:
+        """Return the line as a Pending record, or an interaction's tuple; raise BadLine if it is not good."""
         data = read_json(raw)
         if not isinstance(data, dict):
             raise BadLine("expected a JSON object, {…}")
         type_ = data.get("type")
         if type_ == "interaction":
-            values = self._read_interaction_quickly(data)
-            if values is not None:
-                return Pending(number, type_, values)
+            interaction = self._read_interaction_quickly(number, data)
+            if interaction is not None:
+                return interaction
         if type_ not in FIELDS:
             raise BadLine(
                 "type is missing" if type_ is None else f"type “{type_}” is not one of {', '.join(FIELDS)}"
@@ -327,6 +342,8 @@ class CouncilImport:
         values = getattr(self, f"_read_{type_}")(line)
         if line.problems:
             raise BadLine("; ".join(line.problems))
+        if type_ == "interaction":
+            return (number, *(values[key] for key in INTERACTION_VALUES))
         return Pending(number, type_, values)
 
     def _known(self, line, key, value, registry, what):
@@ -398,8 +415,8 @@ class CouncilImport:
             self.events.setdefault(values["id"], None)
         return values
 
-    def _read_interaction_quickly(self, data) -> dict | None:
-        """Return a well-formed interaction line's values, or None to have `_read_interaction` say what is wrong.
+    def _read_interaction_quickly(self, number, data) -> tuple | None:
+        """Return a well-formed interaction line's tuple, or None to have `_read_interaction` say what is wrong.
 
         Nearly every line of a large file is an interaction, and nearly all are good:
         checked here without building a list of problems, they import twice as fast.
@@ -424,16 +441,16 @@ class CouncilImport:
             instant = f"{at[:10]} {at[11:19]}"
         else:
             instant = instant.astimezone(timezone.utc)
-        references = {}
+        references = []
         for key, registry in (("acting_for", self.organisations), ("neighbourhood", self.neighbourhoods),
                               ("group", self.organisations), ("addressed_to", self.organisations),
                               ("event", self.events)):
             value = get(key)
             if value is not None and (type(value) is not str or value not in registry):
                 return None
-            references[key] = value
+            references.append(value)
         kinds = self.organisation_kinds
-        group, addressed_to, thread = references["group"], references["addressed_to"], get("thread")
+        group, addressed_to, thread = references[2], references[3], get("thread")
         if group is not None and kinds[group] == SERVICE:
             return None
         if addressed_to is not None and (kinds[addressed_to] != SERVICE or kind != "post"):
@@ -444,8 +461,7 @@ class CouncilImport:
             if thread not in (None, id_):
                 return None
             thread = None
-        return {"id": id_, "at": instant, "kind": kind, "channel": channel, "actor": actor,
-                "thread": thread, **references}
+        return (number, id_, instant, kind, channel, actor, thread, *references)
 
     def _read_interaction(self, line):
         values = {
@@ -482,7 +498,7 @@ class CouncilImport:
 
     def flush(self) -> None:
         """Write the batch's good lines and report its bad ones, in line order."""
-        by_type: dict[str, list[Pending]] = {type_: [] for type_ in FIELDS}
+        by_type: dict[str, list[Pending]] = {type_: [] for type_ in FIELDS if type_ != "interaction"}
         for pending in self.batch:
             by_type[pending.type].append(pending)
         # In the order records refer to each other, so every reference is written first.
@@ -491,14 +507,13 @@ class CouncilImport:
         self._write_people(by_type["person"])
         self._write_projects(by_type["project"])
         self._write_events(by_type["event"])
-        written = self._write_interactions(by_type["interaction"])
+        self.summary.records["interaction"] += self._write_interactions(self.interactions)
         for type_, lines in by_type.items():
             self.summary.records[type_] += len(lines)
-        self.summary.records["interaction"] -= len(by_type["interaction"]) - written
         for number, reason in sorted(self.batch_errors):
             self.summary.bad_lines += 1
             self.on_error(number, reason)
-        self.batch, self.batch_errors = [], []
+        self.batch, self.interactions, self.batch_errors = [], [], []
 
     def _last_of_each(self, pendings, key):
         """Return the values of each record, the last line winning when an id comes twice."""
@@ -620,27 +635,26 @@ class CouncilImport:
             self.record_rows.insert([(type_.value, ext, obj.pk) for ext, obj in new.items()])
         registry.update((ext, obj.pk) for ext, obj in objects.items())
 
-    def _write_interactions(self, pendings) -> int:
+    def _write_interactions(self, interactions) -> int:
         """Write the batch's interactions; return how many were good."""
-        if not pendings:
+        if not interactions:
             return 0
         organisations, places, people, events = self.organisations, self.neighbourhoods, self.people, self.events
         post_row = self.posts_written.get
         posts_here: dict[str, int] = {}  # a post's id → the first line of this batch that gave it
         rows: dict[str, tuple] = {}
-        for pending in pendings:
-            v = pending.values
-            if v["kind"] == "post":
-                posts_here.setdefault(v["id"], pending.number)
+        council = self.council.pk
+        for number, id_, at, kind, channel, actor, thread, acting_for, place, group, addressed_to, event in interactions:
+            if kind == "post":
+                posts_here.setdefault(id_, number)
             else:
-                self.posts_written.forget(v["id"])
+                self.posts_written.forget(id_)
             # The last line with an id wins: a database cannot upsert one row twice in a statement.
-            rows.pop(v["id"], None)
-            rows[v["id"]] = (
-                pending.number, self.council.pk, v["id"], v["at"], v["kind"], people[v["actor"]],
-                organisations.get(v["acting_for"]), places.get(v["neighbourhood"]), organisations.get(v["group"]),
-                v["channel"], v["thread"], organisations.get(v["addressed_to"]), events.get(v["event"]),
-                post_row(v["thread"]),
+            rows.pop(id_, None)
+            rows[id_] = (
+                number, council, id_, at, kind, people[actor], organisations.get(acting_for), places.get(place),
+                organisations.get(group), channel, thread, organisations.get(addressed_to), events.get(event),
+                post_row(thread),
             )
         # A reply whose post comes on a later line of this batch must find it imported before.
         too_early = {key: row for key, row in rows.items() if posts_here.get(row[10], 0) > row[0]}
@@ -657,12 +671,12 @@ class CouncilImport:
             self.batch_errors.append(
                 (number, f"thread “{thread}” is not a post given on an earlier line or imported before")
             )
-        self.interactions_written += len(pendings) - len(bad)
+        self.interactions_written += len(interactions) - len(bad)
         if self.interactions_written >= self.next_statistics_refresh:
             # The table grows inside this one transaction; keep the planner's picture of it true.
             planner_statistics_refresh(Interaction)
             self.next_statistics_refresh *= 2
-        return len(pendings) - len(bad)
+        return len(interactions) - len(bad)
 
     def _posts_already_imported(self, external_ids) -> set[str]:
         if not external_ids:
