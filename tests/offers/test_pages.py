@@ -5,6 +5,7 @@ council's offers, and constant query counts."""
 from datetime import timedelta
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -17,6 +18,8 @@ from villagehall.projects import services as project_services
 
 
 def queries_for(client, url) -> int:
+    # Drawn afresh each time, with nothing of the page or the reader's own parts kept.
+    cache.clear()
     with CaptureQueriesContext(connection) as captured:
         response = client.get(url)
     assert response.status_code == 200, url
