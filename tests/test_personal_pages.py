@@ -371,3 +371,20 @@ def test_a_reply_held_after_the_post_page_was_kept_shows_to_its_author(client, r
     held = services.comment_create(author=reader, post=post, body="My reply, held later")
     Comment.objects.filter(pk=held.pk).update(state=State.HELD)
     assert "Waiting for a moderator to read it" in page(client, post.get_absolute_url())
+
+
+def test_with_sessions_in_the_shared_cache_the_person_brings_their_version_too(
+    client, settings, post, council, django_assert_num_queries
+):
+    """With REDIS_URL, sessions come from the cache and the person from their own statement,
+    which brings their version, so what is kept of their parts is used there as well."""
+    settings.SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+    reader = PersonFactory(display_name="Rhoda Reader")
+    client.force_login(reader)
+    page(client)
+    page(client)
+    with django_assert_num_queries(2):
+        # The council, and the person with their version.
+        assert "Rhoda Reader" in page(client)
+    Notification.objects.create(council=council, person=reader, text="Someone replied.")
+    assert "Notifications (1 new)</a>" in page(client)

@@ -19,13 +19,14 @@ given, so it cannot be a comment), which nobody can know to write.
 import re
 import secrets
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from django.apps import apps
 from django.core.cache import cache
 from django.db import connection
 from django.db.models import Model
 from django.middleware.csrf import CSRF_ALLOWED_CHARS, CSRF_SECRET_LENGTH, get_token
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 from django.utils.crypto import salted_hmac
 from django.utils.functional import LazyObject, cached_property
 from django.utils.html import escape
@@ -345,8 +346,15 @@ def _value(state: PersonalState, name: str) -> str:
     if name == "email":
         return escape(person.email)
     if name == "page":
-        return escape(reverse("person", args=[state.request.council.slug, person.username]))
+        return _person_page(get_script_prefix(), state.request.council.slug, person.username)
     raise ValueError(f"No personal value called {name!r}.")
+
+
+@lru_cache(maxsize=4096)
+def _person_page(prefix: str, council_slug: str, username: str) -> str:
+    # Reversed once per person, not on every page they open (the prefix is part of the key
+    # because reverse() starts from it).
+    return escape(reverse("person", args=[council_slug, username]))
 
 
 @dataclass(frozen=True)

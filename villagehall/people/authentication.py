@@ -4,12 +4,13 @@ The backends are Django's (usernames, for the admin) and allauth's (email addres
 unchanged but for one thing: the signed-in person, looked up on every request, comes
 from the statement that read the session (core.sessions), or else is read with a
 statement built once (core.prepared) rather than a query the ORM builds afresh, which
-cost several times the read itself.
+cost several times the read itself. Either way their PersonalVersion comes with them.
 """
 
 from allauth.account.auth_backends import AuthenticationBackend
 from django.contrib.auth.backends import ModelBackend
 from django.core.exceptions import ValidationError
+from django.db import connections
 
 from villagehall.core.prepared import RowLookup
 from villagehall.core.sessions import person_read_with_session
@@ -32,8 +33,37 @@ class _ReadsPersonOnce:
             # What is kept of their own parts of pages is kept under it (core.personal).
             person.personal_version = read[2]
         else:
-            person = PERSON_BY_ID.get(person_id)
+            person = _person_with_version(person_id)
         return person if person is not None and self.user_can_authenticate(person) else None
+
+
+_WITH_VERSION = {}
+
+
+def _person_with_version(person_id):
+    """Return the person with their PersonalVersion (one statement built once), or None.
+
+    For sessions read without them (the shared cache's, with REDIS_URL), so what is kept of
+    their own parts of pages can be used there too.
+    """
+    from villagehall.core.models import PersonalVersion
+
+    connection = connections["default"]
+    if connection.vendor not in _WITH_VERSION:
+        q = connection.ops.quote_name
+        _WITH_VERSION[connection.vendor] = (
+            f"SELECT v.{q('version')}, {PERSON_BY_ID.columns(connection, 'p')} FROM {q(Person._meta.db_table)} p"
+            f" LEFT JOIN {q(PersonalVersion._meta.db_table)} v ON v.{q('person_id')} = p.{q('id')} WHERE p.{q('id')} = %s"
+        )
+    with connection.cursor() as cursor:
+        cursor.execute(_WITH_VERSION[connection.vendor], [person_id])
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    version, *values = row
+    person = PERSON_BY_ID.instance(PERSON_BY_ID.converted(values, connection))
+    person.personal_version = version or 0
+    return person
 
 
 class EmailBackend(_ReadsPersonOnce, AuthenticationBackend):
