@@ -101,3 +101,18 @@ def test_postgresql_prepares_a_statement_a_connection_repeats(db):
             assert cursor.fetchone() == (value + 41,)
         cursor.execute("SELECT statement FROM pg_prepared_statements")
         assert any("+ 41" in statement for (statement,) in cursor.fetchall())
+
+
+def test_a_session_read_again_is_checked_once_and_still_its_own_fresh_data(client, council):
+    from villagehall.core.sessions import SessionStore, _verified_session_json
+
+    person = PersonFactory()
+    client.force_login(person)
+    key = client.cookies["sessionid"].value
+    first, second = SessionStore(key).load(), SessionStore(key).load()
+    assert first == second and first is not second and first["_auth_user_id"] == str(person.pk)
+    first["changed"] = True
+    assert "changed" not in SessionStore(key).load()
+    assert _verified_session_json.cache_info().hits >= 2
+    # Data that does not check out is an empty session, as Django's own decode makes it.
+    assert SessionStore(key).decode("not signed data") == {}

@@ -13,10 +13,13 @@ sessions: another server process would still find a session there after signing 
 deleted it.
 """
 
+import json
 from contextvars import ContextVar
+from functools import lru_cache
 
 from django.contrib.auth import SESSION_KEY
 from django.contrib.sessions.backends.db import SessionStore as DatabaseSessionStore
+from django.core import signing
 from django.core.signals import request_finished
 from django.db import connections, router
 from django.dispatch import receiver
@@ -49,6 +52,13 @@ class SessionStore(DatabaseSessionStore):
             session.person_id = None
         return session
 
+    def decode(self, session_data):
+        # Checking the signature and unpacking cost more than the statement that read the
+        # session; the same session is the same text until it changes, so each text is
+        # checked once per process and kept as JSON (a fresh dict for every request).
+        text = _verified_session_json(session_data, self.key_salt, self.serializer)
+        return super().decode(session_data) if text is None else json.loads(text)
+
     def load(self):
         from villagehall.core.models import PersonalVersion
         from villagehall.people.authentication import PERSON_BY_ID
@@ -75,3 +85,12 @@ class SessionStore(DatabaseSessionStore):
         found = person_id is not None and any(value is not None for value in person)
         person_read_with_session.set((person_id, PERSON_BY_ID.converted(person, connection), version or 0) if found else None)
         return self.decode(session_data)
+
+
+@lru_cache(maxsize=4096)
+def _verified_session_json(session_data: str, key_salt: str, serializer) -> str | None:
+    """Return the session data as JSON once its signature is checked, or None if it does not check out."""
+    try:
+        return json.dumps(signing.loads(session_data, salt=key_salt, serializer=serializer))
+    except Exception:  # noqa: BLE001 (Django's decode says why, and gives an empty session)
+        return None
