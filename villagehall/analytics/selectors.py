@@ -361,7 +361,7 @@ def _middle_waits_in_wait_order(cursor, window: metrics.Window, answered: dict[i
     start, end = (connection.ops.adapt_datetimefield_value(instant) for instant in (window.start, window.end))
     council = require_current_council().pk
     one_service = (
-        "SELECT * FROM (SELECT service_id, response_wait FROM analytics_addressedthread "
+        f"SELECT * FROM (SELECT service_id, response_wait FROM {AddressedThread._meta.db_table} "
         "INDEXED BY addressed_thread_wait_order WHERE council_id = %s AND service_id = %s "
         "AND response_wait IS NOT NULL AND posted_at >= %s AND posted_at < %s AND first_response_at < %s "
         "ORDER BY response_wait LIMIT %s OFFSET %s)"
