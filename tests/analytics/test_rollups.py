@@ -8,7 +8,8 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from villagehall.analytics.models import (
-    AddressedThread, ParticipantSpan, ReachWeek, RollupState, ServiceWeek, ThreadServiceWeek,
+    NO_EARLIER_WEEK, AddressedThread, ParticipantSpan, ParticipantWeek, ReachWeek, RollupState, ServiceWeek,
+    ThreadServiceWeek,
 )
 from villagehall.analytics.rollups import rollups_rebuild, week_of
 from villagehall.analytics.selectors import (
@@ -132,6 +133,82 @@ def test_participants_are_counted_once_across_a_block_of_weeks(hall, health):
     assert (later.participants, later.assisted_share) == (2, 0.5)
 
 
+def participant_weeks():
+    return list(ParticipantWeek.objects.order_by("week", "earlier_week").values_list("week", "earlier_week", "people"))
+
+
+def test_a_persons_weeks_recorded_out_of_order_are_each_counted_under_the_week_before(hall, health):
+    # Weeks are kept in blocks of 62; one ends on Sunday 17 January 2027. The weeks come
+    # in out of order, each finding the weeks either side of it in its own block or another.
+    regular, newcomer = hall.person(), hall.person()
+    for at in [utc(2027, 2, 2, 12), utc(2026, 12, 1, 12), utc(2027, 1, 12, 12), utc(2027, 1, 19, 12),
+               utc(2026, 12, 29, 12), utc(2027, 1, 13, 12)]:
+        hall.act("contact", by=regular, at=at)
+    hall.act("contact", by=newcomer, at=utc(2027, 1, 19, 15))
+
+    assert participant_weeks() == [
+        (date(2026, 11, 30), NO_EARLIER_WEEK, 1),
+        (date(2026, 12, 28), date(2026, 11, 30), 1),
+        (date(2027, 1, 11), date(2026, 12, 28), 1),
+        (date(2027, 1, 18), NO_EARLIER_WEEK, 1),
+        (date(2027, 1, 18), date(2027, 1, 11), 1),
+        (date(2027, 2, 1), date(2027, 1, 18), 1),
+    ]
+    participants = {
+        (weeks, until): health(weeks=weeks, until=until).neighbourhood("northfield").participants
+        for weeks, until in [(1, date(2027, 1, 1)), (2, date(2026, 12, 20)), (2, date(2027, 1, 18)),
+                             (12, date(2027, 2, 1)), (1, date(2027, 1, 25))]
+    }
+    assert participants == {
+        (1, date(2027, 1, 1)): 1, (2, date(2026, 12, 20)): 0, (2, date(2027, 1, 18)): 2,
+        (12, date(2027, 2, 1)): 2, (1, date(2027, 1, 25)): 0,
+    }
+
+
+def test_a_week_between_two_others_moves_the_later_one_under_it(hall):
+    first, second = hall.person(), hall.person()
+    for person in (first, second):
+        hall.act("contact", by=person, at=utc(2026, 3, 3, 12))
+        hall.act("contact", by=person, at=utc(2026, 3, 17, 12))
+    assert participant_weeks() == [(date(2026, 3, 2), NO_EARLIER_WEEK, 2), (date(2026, 3, 16), date(2026, 3, 2), 2)]
+
+    hall.act("contact", by=first, at=utc(2026, 3, 10, 12))
+
+    assert participant_weeks() == [
+        (date(2026, 3, 2), NO_EARLIER_WEEK, 2), (date(2026, 3, 9), date(2026, 3, 2), 1),
+        (date(2026, 3, 16), date(2026, 3, 2), 1), (date(2026, 3, 16), date(2026, 3, 9), 1),
+    ]
+    hall.act("contact", by=second, at=utc(2026, 3, 10, 12))
+    kept = participant_weeks()
+    assert kept == [
+        (date(2026, 3, 2), NO_EARLIER_WEEK, 2), (date(2026, 3, 9), date(2026, 3, 2), 2),
+        (date(2026, 3, 16), date(2026, 3, 9), 2),
+    ]
+    rollups_rebuild(council=hall.council)
+    assert participant_weeks() == kept
+
+
+def test_participants_by_week_are_counted_on_upgrade_from_each_persons_weeks(hall):
+    from importlib import import_module
+
+    from django.apps import apps
+    from django.db import connection
+
+    upgrade = import_module("villagehall.analytics.migrations.0018_participant_week")
+    regular, newcomer = hall.person(), hall.person()
+    for at in [utc(2026, 12, 1, 12), utc(2027, 1, 12, 12), utc(2027, 1, 19, 12), utc(2027, 2, 2, 12)]:
+        hall.act("contact", by=regular, at=at)
+    hall.act("contact", by=newcomer, at=utc(2027, 1, 19, 15))
+    hall.act("contact", by=newcomer, at=utc(2027, 1, 20, 15), neighbourhood=hall.neighbourhood("southfield"))
+    kept = participant_weeks()
+    assert len(kept) == 6
+
+    ParticipantWeek.objects.all().delete()
+    upgrade.fill(apps, connection.schema_editor())
+
+    assert participant_weeks() == kept
+
+
 @pytest.mark.parametrize("zone, changes", [
     # Half-hour offsets, a half-hour change of clocks, and a zone west of Greenwich.
     ("Australia/Lord_Howe", [utc(2026, 4, 4, 15), utc(2026, 10, 3, 15, 30)]),
@@ -162,6 +239,7 @@ def test_a_rebuild_cuts_weeks_in_the_councils_own_time_zone(hall, zone, changes)
         (ReachWeek, ["week", "community_kind", "person_id", "service_week_before", "service_week_after"]),
         (AddressedThread, ["thread_id", "first_response_at", "response_wait"]),
         (ParticipantSpan, ["block", "person_id", "weeks"]),
+        (ParticipantWeek, ["week", "earlier_week", "people"]),
     ]
     kept = [list(model.objects.order_by(*columns).values_list(*columns)) for model, columns in rollups]
     gaps = list(ServiceWeek.objects.order_by("week", "community_kind").values_list("gap_square_sum", "gap_before"))

@@ -265,6 +265,36 @@ class ParticipantSpan(Rollup):
         return number // BLOCK_WEEKS, 1 << (number % BLOCK_WEEKS)
 
 
+# A person's first week in a neighbourhood has no earlier one: it is kept as the earliest
+# day there is, so that "before the window" holds for it without a NULL in the key.
+NO_EARLIER_WEEK = date.min
+
+
+class ParticipantWeek(Rollup):
+    """How many people took part in a neighbourhood in a week, counted by the week each last took part before.
+
+    A person took part in a window exactly when one of their weeks in it follows a week
+    before the window (or none), and only one does: their first week in the window. So a
+    window's participants are a sum over its weeks of the rows whose earlier week lies
+    before it, and the rows number at most weeks × weeks for each neighbourhood, however
+    many people take part. ParticipantSpan keeps each person's own weeks, from which the
+    rows are moved as people's weeks are recorded.
+    """
+
+    neighbourhood = models.ForeignKey(
+        "places.Neighbourhood", on_delete=models.CASCADE, related_name="+", db_index=False, db_constraint=False,
+    )
+    week = models.DateField()
+    earlier_week = models.DateField(help_text="The Monday of each person's week before this one, or NO_EARLIER_WEEK.")
+    people = models.PositiveIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["council", "week", "earlier_week", "neighbourhood"],
+                                    name="participant_week_once"),
+        ]
+
+
 class AddressedThread(Rollup):
     """A community-side post addressed to a service, and when the service first answered it."""
 

@@ -16,13 +16,13 @@ from datetime import date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 from django.db import connection, transaction
-from django.db.models import Count, Max, Min, Q, UniqueConstraint
+from django.db.models import Count, F, Max, Min, Q, UniqueConstraint
 from django.utils import timezone as django_timezone
 
 from villagehall.analytics import metrics
 from villagehall.analytics.models import (
-    BLOCK_WEEKS, WEEK_ZERO, AddressedThread, Community, Interaction, NeighbourhoodWeek, OfficerWeek, ParticipantSpan,
-    ReachWeek, RollupState, ServiceWeek, ThreadServiceWeek,
+    BLOCK_WEEKS, NO_EARLIER_WEEK, WEEK_ZERO, AddressedThread, Community, Interaction, NeighbourhoodWeek, OfficerWeek,
+    ParticipantSpan, ParticipantWeek, ReachWeek, RollupState, ServiceWeek, ThreadServiceWeek,
 )
 from villagehall.core.tenancy import council_scope
 from villagehall.events.models import Event
@@ -31,7 +31,8 @@ from villagehall.people.models import Organisation
 THREAD_SERVICE_COLUMNS = ("thread_id", "service_id", "week", "previous_week", "neighbourhood_id", "group_id",
                           "community_started", "conversation_at")
 ROLLUP_MODELS = (
-    ServiceWeek, OfficerWeek, NeighbourhoodWeek, ParticipantSpan, AddressedThread, ThreadServiceWeek, ReachWeek,
+    ServiceWeek, OfficerWeek, NeighbourhoodWeek, ParticipantSpan, ParticipantWeek, AddressedThread, ThreadServiceWeek,
+    ReachWeek,
 )
 
 I = Interaction._meta.db_table  # noqa: E741  (short in the SQL below, where it is read often)
@@ -146,12 +147,7 @@ def rollups_record(*, interaction: Interaction) -> None:
             {"interactions": 1, "offline": int(interaction.channel != "online"),
              "assisted": int(interaction.channel == "assisted")},
         )
-        block, bit = ParticipantSpan.place_of(week)
-        _upsert_add(
-            ParticipantSpan, council,
-            {"block": block, "neighbourhood_id": interaction.neighbourhood_id, "person_id": interaction.actor_id},
-            {"weeks": bit}, combine="|",
-        )
+        _participant_week_add(council, interaction.neighbourhood_id, interaction.actor_id, week)
     if service is None and kind == "attendance" and interaction.event_id is not None:
         organiser = Event.objects.filter(pk=interaction.event_id).values_list("organiser__kind", "organiser_id").first()
         if organiser and organiser[0] == Organisation.Kind.COUNCIL_SERVICE:
@@ -288,6 +284,61 @@ def _reach_add(rows: list[tuple]) -> None:
             f"ON CONFLICT ({', '.join(rollup_key(ReachWeek))}) DO UPDATE SET {merge}",
             [[connection.ops.adapt_datefield_value(v) if isinstance(v, date) else v for v in row] for row in rows],
         )
+
+
+def _participant_week_add(council, neighbourhood: int, person: int, week: date) -> None:
+    """Note a week the person took part in the neighbourhood; if it is new to them, move ParticipantWeek's counts.
+
+    The person's week is counted under the week they last took part before it, and their
+    next week, if they have one, moves from under that earlier week to under this one.
+    """
+    spans = ParticipantSpan._meta.db_table
+    block, bit = ParticipantSpan.place_of(week)
+    with connection.cursor() as cursor:
+        # The row is written only if the week is new to the person; either way it stays
+        # locked to this transaction, so two writers cannot both count the same week.
+        cursor.execute(
+            f"INSERT INTO {spans} (council_id, block, neighbourhood_id, person_id, weeks) VALUES (%s, %s, %s, %s, %s) "
+            f"ON CONFLICT ({', '.join(rollup_key(ParticipantSpan))}) DO UPDATE SET weeks = {spans}.weeks | excluded.weeks "
+            f"WHERE ({spans}.weeks & excluded.weeks) = 0 RETURNING weeks",
+            [council.pk, block, neighbourhood, person, bit],
+        )
+        written = cursor.fetchone()
+        if written is None:
+            return
+        earlier_bits, later_bits = written[0] & (bit - 1), written[0] & ~(2 * bit - 1)
+        earlier = block * BLOCK_WEEKS + earlier_bits.bit_length() - 1 if earlier_bits else None
+        later = block * BLOCK_WEEKS + (later_bits & -later_bits).bit_length() - 1 if later_bits else None
+        if earlier is None or later is None:
+            # The person's nearest weeks lie in other blocks, if anywhere: look in each
+            # block the council has, by the unique index.
+            cursor.execute(f"SELECT MIN(block), MAX(block) FROM {spans} WHERE council_id = %s", [council.pk])
+            first, last = cursor.fetchone()
+            others = [b for b in range(first, last + 1) if b != block]
+            if others:
+                cursor.execute(
+                    f"SELECT block, weeks FROM {spans} WHERE council_id = %s AND block IN "
+                    f"({', '.join(['%s'] * len(others))}) AND neighbourhood_id = %s AND person_id = %s",
+                    [council.pk, *others, neighbourhood, person],
+                )
+                for other, weeks in cursor.fetchall():
+                    if other < block and (earlier is None or earlier // BLOCK_WEEKS < other):
+                        earlier = other * BLOCK_WEEKS + weeks.bit_length() - 1
+                    if other > block and (later is None or later // BLOCK_WEEKS > other):
+                        later = other * BLOCK_WEEKS + (weeks & -weeks).bit_length() - 1
+
+    def monday(number):
+        return NO_EARLIER_WEEK if number is None else WEEK_ZERO + timedelta(weeks=number)
+
+    keys = {"neighbourhood_id": neighbourhood}
+    _upsert_add(ParticipantWeek, council, {**keys, "week": week, "earlier_week": monday(earlier)}, {"people": 1})
+    if later is not None:
+        _upsert_add(ParticipantWeek, council, {**keys, "week": monday(later), "earlier_week": week}, {"people": 1})
+        moved = ParticipantWeek.objects.filter(
+            council=council, **keys, week=monday(later), earlier_week=monday(earlier),
+        )
+        if not moved.filter(people=1).delete()[0]:
+            moved.update(people=F("people") - 1)
 
 
 def _upsert_add(model, council, keys: dict, adds: dict, combine="+") -> None:
@@ -522,6 +573,14 @@ class RebuildStatements:
             f"INSERT INTO {self.new(ParticipantSpan)} (council_id, block, neighbourhood_id, person_id, weeks) "
             f"SELECT {{council}}, week / {BLOCK_WEEKS}, neighbourhood_id, actor_id, "
             f"{bits}(CAST(1 AS BIGINT) << (week % {BLOCK_WEEKS})) FROM rebuild_person_week GROUP BY 2, 3, 4"
+        ))
+        self.execute(cursor, (
+            f"INSERT INTO {self.new(ParticipantWeek)} (council_id, neighbourhood_id, week, earlier_week, people) "
+            f"SELECT {{council}}, neighbourhood_id, {self.monday('week')}, "
+            f"COALESCE({self.monday('earlier')}, '{NO_EARLIER_WEEK.isoformat()}'), COUNT(*) "
+            "FROM (SELECT neighbourhood_id, week, "
+            "LAG(week) OVER (PARTITION BY neighbourhood_id, actor_id ORDER BY week) AS earlier "
+            "FROM rebuild_person_week) weeks GROUP BY neighbourhood_id, week, earlier"
         ))
 
     def attendance(self, cursor) -> None:

@@ -16,7 +16,7 @@ from villagehall.analytics import metrics
 from villagehall.analytics.metrics import GROUP, NEIGHBOURHOOD
 from villagehall.analytics.rollups import days_sql, seconds_sql
 from villagehall.analytics.models import (
-    AddressedThread, ImportedRecord, Interaction, NeighbourhoodWeek, OfficerWeek, ParticipantSpan, ReachWeek, RollupState,
+    AddressedThread, ImportedRecord, Interaction, NeighbourhoodWeek, OfficerWeek, ParticipantWeek, ReachWeek, RollupState,
     ServiceWeek, ThreadServiceWeek,
 )
 from villagehall.core.tenancy import council_scope, require_current_council
@@ -574,17 +574,10 @@ def inclusion_for_council(*, window: metrics.Window) -> dict:
         **_window_weeks(window)
     ).values_list("neighbourhood_id").annotate(Sum("interactions"), Sum("offline"), Sum("assisted")).order_by():
         found[place].update(interactions=interactions, offline=offline, assisted=assisted)
-    masks = defaultdict(int)  # block → the window's weeks in it
-    for index in range(window.weeks):
-        block, bit = ParticipantSpan.place_of(window.week_start_day(index))
-        masks[block] |= bit
-    blocks = " OR ".join(["(block = %s AND (weeks & %s) <> 0)"] * len(masks))
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT neighbourhood_id, COUNT(DISTINCT person_id) FROM {ParticipantSpan._meta.db_table} "
-            f"WHERE council_id = %s AND ({blocks}) GROUP BY neighbourhood_id",
-            [require_current_council().pk, *(n for pair in masks.items() for n in pair)],
-        )
-        for place, participants in cursor.fetchall():
-            found[place]["participants"] = participants
+    # Each participant once: in the week they first took part in the window, the one whose
+    # earlier week lies before it (models.ParticipantWeek).
+    for place, participants in ParticipantWeek.objects.filter(
+        **_window_weeks(window), earlier_week__lt=window.first_day
+    ).values_list("neighbourhood_id").annotate(Sum("people")).order_by():
+        found[place]["participants"] = participants
     return dict(found)
