@@ -182,3 +182,30 @@ def test_each_services_median_wait_is_the_middle_of_its_answered_posts(hall):
     assert services[libraries.pk]["median_first_response_hours"] is None
     assert [(services[s.pk]["addressed_threads"], services[s.pk]["unanswered"], services[s.pk]["answered_within_2d"])
             for s in (parks, housing, libraries)] == [(5, 1, 0.8), (4, 1, 0.5), (2, 2, 0.0)]
+
+
+def test_adoption_counts_each_services_own_officers_week_by_week(hall):
+    from villagehall.analytics.metrics import Window
+    from villagehall.analytics.selectors import adoption_over_time_for_council, council_setting_for_health
+
+    parks, housing = hall.service("parks"), hall.service("housing")
+    steady, occasional, idle = hall.officer(parks), hall.officer(parks), hall.officer(parks)
+    housing_officer = hall.officer(housing)
+    for day in [5, 6, 12, 19]:  # three weeks of four, twice in the first
+        hall.act("contact", by=steady, at=utc(2026, 1, day, 10), acting_for=parks)
+    hall.act("contact", by=occasional, at=utc(2026, 1, 13, 10), acting_for=parks)
+    # Acting for parks without being one of its officers, and before the window: neither counts.
+    hall.act("contact", by=housing_officer, at=utc(2026, 1, 14, 10), acting_for=parks)
+    hall.act("contact", by=occasional, at=utc(2025, 12, 30, 10), acting_for=parks)
+
+    window = Window(weeks=4, until=date(2026, 1, 26), time_zone="Europe/London")
+    found = adoption_over_time_for_council(window=window, setting=council_setting_for_health(council=hall.council))
+
+    assert [(week, n) for week, n, _ in found[parks.pk]["weekly"]] == [
+        (date(2026, 1, 5), 1), (date(2026, 1, 12), 2), (date(2026, 1, 19), 1), (date(2026, 1, 26), 0),
+    ]
+    assert found[parks.pk]["weekly"][1][2] == pytest.approx(2 / 3)
+    assert (found[parks.pk]["active_officers"], found[parks.pk]["adoption"]) == (2, pytest.approx(2 / 3))
+    assert found[parks.pk]["champions"] == [steady.pk]
+    assert idle.pk not in found[parks.pk]["champions"]
+    assert (found[housing.pk]["active_officers"], found[housing.pk]["weekly"][0][1]) == (0, 0)

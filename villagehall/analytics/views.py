@@ -240,8 +240,10 @@ def adoption_page(request, *, window):
     setting = selectors.council_setting_for_health(council=request.council, projects=False)
     found = selectors.adoption_over_time_for_council(window=window, setting=setting)
     champions = {
-        p.pk: p.display_name or p.username
-        for p in Person.objects.filter(pk__in={c for f in found.values() for c in f["champions"]})
+        pk: display_name or username
+        for pk, display_name, username in Person.objects.filter(
+            pk__in={c for f in found.values() for c in f["champions"]}
+        ).values_list("pk", "display_name", "username")
     }
     table = Table("adoption", "Officers active for each service", [
         Column("service", "Service"), Column("officers", "Officers", as_number),
