@@ -193,6 +193,12 @@ class ServiceWeek(Rollup):
                 fields=["council", "week", "service", "community_kind", "community_id"], name="service_week_once"
             ),
         ]
+        indexes = [
+            # The presence grid sums a window's weeks of services in neighbourhoods from this
+            # index alone, instead of reading every pair's weeks in the table.
+            models.Index(fields=["council", "community_kind", "week", "service", "community_id", "interactions"],
+                         name="service_week_grid"),
+        ]
 
 
 class OfficerWeek(Rollup):

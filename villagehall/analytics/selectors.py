@@ -423,7 +423,7 @@ def presence_grid_for_council(*, window: metrics.Window) -> dict:
     cells = {}
     for service, place, weeks, interactions in ServiceWeek.objects.filter(
         community_kind=NEIGHBOURHOOD, **_window_weeks(window)
-    ).values_list("service_id", "community_id").annotate(weeks=Count("id"), n=Sum("interactions")).order_by():
+    ).values_list("service_id", "community_id").annotate(weeks=Count("*"), n=Sum("interactions")).order_by():
         presence = metrics.presence(weeks, window.weeks)
         cells[(service, place)] = {
             "service_interactions": interactions, "active_weeks": weeks, "presence": presence,
