@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from villagehall.analytics.models import (
-    NO_EARLIER_WEEK, AddressedThread, ParticipantSpan, ParticipantWeek, ReachWeek, RollupState, ServiceWeek,
+    NO_EARLIER_WEEK, NOT_ANSWERED, AddressedThread, AddressedWeek, ParticipantSpan, ParticipantWeek, ReachWeek, RollupState, ServiceWeek,
     ThreadServiceWeek,
 )
 from villagehall.analytics.rollups import rollups_rebuild, week_of
@@ -188,6 +188,75 @@ def test_a_week_between_two_others_moves_the_later_one_under_it(hall):
     assert participant_weeks() == kept
 
 
+def addressed_weeks():
+    columns = ["service__slug", "week", "answered_week", "posts", "answered_within_2d"]
+    return list(AddressedWeek.objects.order_by(*columns).values_list(*columns))
+
+
+def test_addressed_posts_are_counted_by_their_week_and_their_answers_week(hall):
+    parks, housing = hall.service("parks"), hall.service("housing")
+    resident = hall.person()
+    # Sunday evening: an answer 47 hours later falls in the next week, still within two days.
+    quick = hall.post(by=resident, at=utc(2026, 3, 8, 18), addressed_to=parks)
+    slow = hall.post(by=resident, at=utc(2026, 3, 9, 9), addressed_to=parks)
+    waiting = hall.post(by=resident, at=utc(2026, 3, 10, 9), addressed_to=parks)
+    hall.post(by=resident, at=utc(2026, 3, 10, 10), addressed_to=housing)
+    hall.comment(quick, by=hall.officer(parks), at=utc(2026, 3, 10, 17), acting_for=parks)
+    hall.comment(slow, by=hall.officer(parks), at=utc(2026, 3, 20, 9), acting_for=parks)
+    # Another service's answer is not parks's.
+    hall.comment(waiting, by=hall.officer(housing), at=utc(2026, 3, 10, 12), acting_for=housing)
+
+    assert addressed_weeks() == [
+        ("housing", date(2026, 3, 9), NOT_ANSWERED, 1, 0),
+        ("parks", date(2026, 3, 2), date(2026, 3, 9), 1, 1),
+        ("parks", date(2026, 3, 9), date(2026, 3, 16), 1, 0),
+        ("parks", date(2026, 3, 9), NOT_ANSWERED, 1, 0),
+    ]
+
+    # An earlier answer, recorded late (an import, say), moves the post to its week.
+    hall.comment(slow, by=hall.officer(parks), at=utc(2026, 3, 10, 9), acting_for=parks)
+
+    kept = addressed_weeks()
+    assert kept == [
+        ("housing", date(2026, 3, 9), NOT_ANSWERED, 1, 0),
+        ("parks", date(2026, 3, 2), date(2026, 3, 9), 1, 1),
+        ("parks", date(2026, 3, 9), date(2026, 3, 9), 1, 1),
+        ("parks", date(2026, 3, 9), NOT_ANSWERED, 1, 0),
+    ]
+    rollups_rebuild(council=hall.council)
+    assert addressed_weeks() == kept
+    same_figures(hall.council, weeks=2, until=date(2026, 3, 9))
+
+
+def test_addressed_posts_are_counted_by_week_on_upgrade(hall):
+    from importlib import import_module
+
+    from django.apps import apps
+    from django.db import connection
+
+    upgrade = import_module("villagehall.analytics.migrations.0020_addressed_week")
+    hall.council.time_zone = "Pacific/Auckland"  # Monday begins on Sunday, in London's terms
+    hall.council.save()
+    parks = hall.service("parks")
+    resident = hall.person()
+    for day, hours in [(1, 2), (1, 49), (2, None), (8, 30)]:
+        thread = hall.post(by=resident, at=utc(2026, 3, day, 12), addressed_to=parks)
+        if hours is not None:
+            hall.comment(thread, by=hall.officer(parks), at=utc(2026, 3, day, 12) + timedelta(hours=hours),
+                         acting_for=parks)
+    kept = addressed_weeks()
+    # In London, the first three posts would fall in the week before.
+    assert kept == [
+        ("parks", date(2026, 3, 2), date(2026, 3, 2), 2, 1), ("parks", date(2026, 3, 2), NOT_ANSWERED, 1, 0),
+        ("parks", date(2026, 3, 9), date(2026, 3, 9), 1, 1),
+    ]
+
+    AddressedWeek.objects.all().delete()
+    upgrade.fill(apps, connection.schema_editor())
+
+    assert addressed_weeks() == kept
+
+
 def test_participants_by_week_are_counted_on_upgrade_from_each_persons_weeks(hall):
     from importlib import import_module
 
@@ -240,6 +309,7 @@ def test_a_rebuild_cuts_weeks_in_the_councils_own_time_zone(hall, zone, changes)
         (AddressedThread, ["thread_id", "first_response_at", "response_wait"]),
         (ParticipantSpan, ["block", "person_id", "weeks"]),
         (ParticipantWeek, ["week", "earlier_week", "people"]),
+        (AddressedWeek, ["week", "answered_week", "posts", "answered_within_2d"]),
     ]
     kept = [list(model.objects.order_by(*columns).values_list(*columns)) for model, columns in rollups]
     gaps = list(ServiceWeek.objects.order_by("week", "community_kind").values_list("gap_square_sum", "gap_before"))

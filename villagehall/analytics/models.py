@@ -324,6 +324,33 @@ class AddressedThread(Rollup):
         indexes = [models.Index(fields=["council", "posted_at"], name="addressed_thread_by_time")]
 
 
+# A post not yet answered is kept as answered in the latest week there is, after any window.
+NOT_ANSWERED = date.max
+
+
+class AddressedWeek(Rollup):
+    """How many posts addressed to a service in a week were first answered in each later week.
+
+    A window's counts for the responsiveness page are sums over its weeks: a post counts as
+    answered when its answer's week lies in the window or before its end, and as answered
+    within two days only then. A week's posts fall into a few weeks of answer, so a year of
+    a county's hundred thousand posts is a few thousand rows.
+    """
+
+    service = models.ForeignKey(
+        "people.Organisation", on_delete=models.CASCADE, related_name="+", db_index=False, db_constraint=False,
+    )
+    week = models.DateField(help_text="The Monday of the week the posts were written.")
+    answered_week = models.DateField(help_text="The Monday of the week of the first answer, or NOT_ANSWERED.")
+    posts = models.PositiveIntegerField()
+    answered_within_2d = models.PositiveIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["council", "week", "service", "answered_week"], name="addressed_week_once"),
+        ]
+
+
 class ThreadServiceWeek(Rollup):
     """A week in which a service took a turn in a thread, with what reciprocity needs of the thread."""
 

@@ -21,7 +21,7 @@ from django.utils import timezone as django_timezone
 
 from villagehall.analytics import metrics
 from villagehall.analytics.models import (
-    BLOCK_WEEKS, NO_EARLIER_WEEK, WEEK_ZERO, AddressedThread, Community, Interaction, NeighbourhoodWeek, OfficerWeek,
+    BLOCK_WEEKS, NO_EARLIER_WEEK, NOT_ANSWERED, WEEK_ZERO, AddressedThread, AddressedWeek, Community, Interaction, NeighbourhoodWeek, OfficerWeek,
     ParticipantSpan, ParticipantWeek, ReachWeek, RollupState, ServiceWeek, ThreadServiceWeek,
 )
 from villagehall.core.tenancy import council_scope
@@ -31,8 +31,8 @@ from villagehall.people.models import Organisation
 THREAD_SERVICE_COLUMNS = ("thread_id", "service_id", "week", "previous_week", "neighbourhood_id", "group_id",
                           "community_started", "conversation_at")
 ROLLUP_MODELS = (
-    ServiceWeek, OfficerWeek, NeighbourhoodWeek, ParticipantSpan, ParticipantWeek, AddressedThread, ThreadServiceWeek,
-    ReachWeek,
+    ServiceWeek, OfficerWeek, NeighbourhoodWeek, ParticipantSpan, ParticipantWeek, AddressedThread, AddressedWeek,
+    ThreadServiceWeek, ReachWeek,
 )
 
 I = Interaction._meta.db_table  # noqa: E741  (short in the SQL below, where it is read often)
@@ -164,6 +164,9 @@ def rollups_record(*, interaction: Interaction) -> None:
                 neighbourhood_id=interaction.neighbourhood_id, group_id=interaction.group_id,
                 posted_at=interaction.at,
             )
+            _upsert_add(AddressedWeek, council,
+                        {"week": week, "service_id": interaction.addressed_to_id, "answered_week": NOT_ANSWERED},
+                        {"posts": 1, "answered_within_2d": 0})
     if thread is None:
         return
     if service is not None and kind in metrics.ANSWER_KINDS:
@@ -171,9 +174,19 @@ def rollups_record(*, interaction: Interaction) -> None:
             Q(first_response_at__isnull=True) | Q(first_response_at__gt=interaction.at),
             thread_id=thread, service_id=service, posted_at__lte=interaction.at,
         ):
+            keys = {"week": week_of(addressed.posted_at, zone), "service_id": service}
+            if addressed.first_response_at is None:
+                _upsert_take(AddressedWeek, council, {**keys, "answered_week": NOT_ANSWERED}, {"posts": 1})
+            else:
+                _upsert_take(AddressedWeek, council, {**keys, "answered_week": week_of(addressed.first_response_at, zone)},
+                             {"posts": 1, "answered_within_2d": int(addressed.first_response_at - addressed.posted_at
+                                                                    <= metrics.ANSWER_WITHIN)})
             addressed.first_response_at = interaction.at
             addressed.response_wait = (interaction.at - addressed.posted_at) // timedelta(microseconds=1)
             addressed.save(update_fields=["first_response_at", "response_wait"])
+            _upsert_add(AddressedWeek, council, {**keys, "answered_week": week},
+                        {"posts": 1, "answered_within_2d": int(interaction.at - addressed.posted_at
+                                                               <= metrics.ANSWER_WITHIN)})
     with_service = ThreadServiceWeek.objects.filter(thread_id=thread).exists()
     if kind in metrics.TURN_KINDS and (service is not None or with_service):
         services = service_ids()
@@ -334,11 +347,15 @@ def _participant_week_add(council, neighbourhood: int, person: int, week: date) 
     _upsert_add(ParticipantWeek, council, {**keys, "week": week, "earlier_week": monday(earlier)}, {"people": 1})
     if later is not None:
         _upsert_add(ParticipantWeek, council, {**keys, "week": monday(later), "earlier_week": week}, {"people": 1})
-        moved = ParticipantWeek.objects.filter(
-            council=council, **keys, week=monday(later), earlier_week=monday(earlier),
-        )
-        if not moved.filter(people=1).delete()[0]:
-            moved.update(people=F("people") - 1)
+        _upsert_take(ParticipantWeek, council, {**keys, "week": monday(later), "earlier_week": monday(earlier)},
+                     {"people": 1})
+
+
+def _upsert_take(model, council, keys: dict, takes: dict) -> None:
+    """Take from a rollup row's counts what _upsert_add() once added; a row left counting nothing goes."""
+    row = model.objects.filter(council=council, **keys)
+    row.update(**{name: F(name) - n for name, n in takes.items()})
+    row.filter(**{next(iter(takes)): 0}).delete()
 
 
 def _upsert_add(model, council, keys: dict, adds: dict, combine="+") -> None:
@@ -413,6 +430,7 @@ class RebuildStatements:
         while monday <= last_monday:
             weeks.append(((monday - WEEK_ZERO).days // 7, self.instant(_midnight(monday, zone))))
             monday += timedelta(weeks=1)
+        self.week_starts = weeks
         self.week = self.week_tree(weeks)
         # Service and kind lists are written into the statements: they are the database's
         # own ids and fixed words, and written out they leave the parameters to the council.
@@ -425,13 +443,13 @@ class RebuildStatements:
             return f"TIMESTAMP WITH TIME ZONE '{at.isoformat()}'"
         return f"'{sqlite_instant(at)}'"
 
-    def week_tree(self, weeks: list[tuple[int, str]]) -> str:
-        """Return SQL for the number of the week of `i.at`, among weeks given as (number, first instant)."""
+    def week_tree(self, weeks: list[tuple[int, str]], instant="i.at") -> str:
+        """Return SQL for the number of the week of `instant`, among weeks given as (number, first instant)."""
         if len(weeks) == 1:
             return str(weeks[0][0])
         middle = len(weeks) // 2
-        return (f"CASE WHEN i.at < {weeks[middle][1]} THEN {self.week_tree(weeks[:middle])} "
-                f"ELSE {self.week_tree(weeks[middle:])} END")
+        return (f"CASE WHEN {instant} < {weeks[middle][1]} THEN {self.week_tree(weeks[:middle], instant)} "
+                f"ELSE {self.week_tree(weeks[middle:], instant)} END")
 
     def monday(self, number) -> str:
         """Return SQL for the Monday starting the week numbered by `number`."""
@@ -691,6 +709,16 @@ class RebuildStatements:
             "AND r.at >= p.at) AS first_response_at "
             "FROM {I} p WHERE p.council_id = {council} AND p.kind = 'post' AND p.thread_id = p.id "
             f"AND p.addressed_to_id IN {{services}} AND {self.community_side('p')}) addressed"
+        ))
+        within = metrics.ANSWER_WITHIN // timedelta(microseconds=1)
+        self.execute(cursor, (
+            f"INSERT INTO {self.new(AddressedWeek)} (council_id, service_id, week, answered_week, posts, "
+            f"answered_within_2d) SELECT {{council}}, service_id, {self.monday('week')}, "
+            f"COALESCE({self.monday('answered')}, '{NOT_ANSWERED.isoformat()}'), COUNT(*), "
+            f"SUM(CASE WHEN response_wait <= {within} THEN 1 ELSE 0 END) "
+            f"FROM (SELECT service_id, response_wait, {self.week_tree(self.week_starts, 'posted_at')} AS week, "
+            f"CASE WHEN first_response_at IS NOT NULL THEN {self.week_tree(self.week_starts, 'first_response_at')} "
+            f"END AS answered FROM {self.new(AddressedThread)}) addressed GROUP BY service_id, week, answered"
         ))
 
 

@@ -16,8 +16,8 @@ from villagehall.analytics import metrics
 from villagehall.analytics.metrics import GROUP, NEIGHBOURHOOD
 from villagehall.analytics.rollups import days_sql, seconds_sql
 from villagehall.analytics.models import (
-    AddressedThread, ImportedRecord, Interaction, NeighbourhoodWeek, OfficerWeek, ParticipantWeek, ReachWeek, RollupState,
-    ServiceWeek, ThreadServiceWeek,
+    AddressedThread, AddressedWeek, ImportedRecord, Interaction, NeighbourhoodWeek, OfficerWeek, ParticipantWeek,
+    ReachWeek, RollupState, ServiceWeek, ThreadServiceWeek,
 )
 from villagehall.core.tenancy import council_scope, require_current_council
 from villagehall.events.models import Event
@@ -352,19 +352,21 @@ def _addressed_in_window_sql(window: metrics.Window, columns=()) -> tuple[str, l
 
 
 def _middle_waits_in_wait_order(cursor, window: metrics.Window, answered: dict[int, int]) -> list[tuple[int, int]]:
-    """Return (service, wait) for each service's middle one or two answered waits in the window (SQLite).
+    """Return (service, wait) for each service's middle one or two answered waits in the window.
 
     `answered` gives how many posts each service answered within the window. Each service's
-    answered posts are walked in order of wait through an index (migration 0017) until the
-    middle ones, so nothing is put in order and no row of the table is read.
+    answered posts are walked in order of wait through an index (migrations 0017 and 0020)
+    until the middle ones, so nothing is put in order and no row of the table is read.
     """
     start, end = (connection.ops.adapt_datetimefield_value(instant) for instant in (window.start, window.end))
     council = require_current_council().pk
+    # SQLite's planner would rather walk the posts in time order and sort their waits.
+    index = "INDEXED BY addressed_thread_wait_order " if connection.vendor == "sqlite" else ""
     one_service = (
-        f"SELECT * FROM (SELECT service_id, response_wait FROM {AddressedThread._meta.db_table} "
-        "INDEXED BY addressed_thread_wait_order WHERE council_id = %s AND service_id = %s "
+        f"SELECT * FROM (SELECT service_id, response_wait FROM {AddressedThread._meta.db_table} {index}"
+        "WHERE council_id = %s AND service_id = %s "
         "AND response_wait IS NOT NULL AND posted_at >= %s AND posted_at < %s AND first_response_at < %s "
-        "ORDER BY response_wait LIMIT %s OFFSET %s)"
+        "ORDER BY response_wait LIMIT %s OFFSET %s) middle"
     )
     middles = []
     services = sorted(answered.items())
@@ -447,27 +449,18 @@ def weekly_presence_for_pair(*, service, neighbourhood, window: metrics.Window) 
 def responsiveness_for_council(*, window: metrics.Window, unanswered_limit: int | None = 100) -> dict:
     """Return each service's answers to posts addressed to it, and the oldest posts still unanswered."""
     in_window = AddressedThread.objects.filter(posted_at__gte=window.start, posted_at__lt=window.end)
-    addressed, params = _addressed_in_window_sql(window)
-    # Counted by the database, with each service's middle one or two waits for its median.
-    postgres = connection.vendor == "postgresql"
+    # A post counts as answered when its answer came by the end of the window.
+    answered_by_end = Q(answered_week__lte=window.week_start_day(window.weeks - 1))
+    counts = list(AddressedWeek.objects.filter(**_window_weeks(window)).values_list("service_id").annotate(
+        addressed=Sum("posts"),
+        answered=Sum("posts", filter=answered_by_end, default=0),
+        within_2d=Sum("answered_within_2d", filter=answered_by_end, default=0),
+    ).order_by())
     middle_waits = defaultdict(list)
     with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT service_id, COUNT(*), COUNT(wait), SUM(CASE WHEN wait <= %s THEN 1 ELSE 0 END), "
-            # An ordered-set aggregate finds the middle waits in the same pass: the lower one
-            # at 0.5, the upper a hair above it (the same wait when the count is odd).
-            f"{'percentile_disc(ARRAY[0.5, 0.500000001]) WITHIN GROUP (ORDER BY wait)' if postgres else 'NULL'} "
-            f"FROM ({addressed}) addressed GROUP BY service_id",
-            [metrics.ANSWER_WITHIN // timedelta(microseconds=1), *params],
-        )
-        counts = cursor.fetchall()
-        if postgres:
-            for service, *_, middle in counts:
-                middle_waits[service] = [timedelta(microseconds=wait) for wait in middle or []]
-        else:
-            answered = {service: n_answered for service, _, n_answered, *_ in counts if n_answered}
-            for service, wait in _middle_waits_in_wait_order(cursor, window, answered):
-                middle_waits[service].append(timedelta(microseconds=wait))
+        answered = {service: n_answered for service, _, n_answered, _ in counts if n_answered}
+        for service, wait in _middle_waits_in_wait_order(cursor, window, answered):
+            middle_waits[service].append(timedelta(microseconds=wait))
     summary = {
         service: {
             "addressed_threads": n_addressed,
@@ -475,7 +468,7 @@ def responsiveness_for_council(*, window: metrics.Window, unanswered_limit: int 
             "median_first_response_hours": metrics.median_hours(middle_waits[service]),
             "unanswered": n_addressed - n_answered,
         }
-        for service, n_addressed, n_answered, within_2d, _ in counts
+        for service, n_addressed, n_answered, within_2d in counts
     }
     answered = Q(first_response_at__isnull=False, first_response_at__lt=window.end)
     waiting = in_window.exclude(answered).order_by("posted_at", "thread_id").values_list(
