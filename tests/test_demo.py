@@ -18,6 +18,7 @@ from villagehall.core.text import render_markdown
 from villagehall.demo.accounts import DEMO_ACCOUNTS, DEMO_COUNCIL_SLUG, DEMO_PASSWORD, demo_account
 from villagehall.people.models import CouncilRole, Membership, Organisation, Person
 from villagehall.places.models import Council, Neighbourhood
+from villagehall.projects.models import Project
 
 # A fixed end to the demo year, so every run sees the same calendar.
 UNTIL = "2026-03-18T15:00"
@@ -263,7 +264,10 @@ def test_a_small_city_has_the_long_threads_the_benchmarks_need():
         assert set(long_threads) == {20, 1_000}
         assert Post.objects.get(pk=long_threads[1_000]).comment_count == 1_000
         assert f"/{DEMO_COUNCIL_SLUG}/posts/{long_threads[1_000]}/" in output
-        # Interactions: one per post, comment and reaction, plus offline contact.
-        online = Interaction.objects.exclude(kind="contact").count()
+        # Interactions: one per post, comment and reaction, besides offline contact and the
+        # projects' official responses and support.
+        online = Interaction.objects.filter(kind__in=["post", "comment", "reaction"]).count()
         assert online == Post.objects.count() + Comment.objects.count() + Reaction.objects.count()
         assert not Comment.objects.filter(depth=0).exclude(root_id=F("id")).exists()
+        # The community projects the project page is measured on.
+        assert Project.objects.filter(partnerships__isnull=False, needs__isnull=False).exists()

@@ -69,8 +69,8 @@ class _Cast:
 
 def projects_story_add(*, borough) -> None:
     """Add the borough's community projects, offers, funds, requests, decisions, commitments and responses."""
-    if borough.scale.name != "borough" or len(borough.places) < 6:
-        # The story is written for the six-neighbourhood borough; the city is for benchmarks.
+    if len(borough.places) < 6:
+        # The story is written for the borough's six neighbourhoods; a city tells it in its first six.
         return
     person_ids = set(borough.people) | set(borough.demo_people.values())
     cast = _Cast(
