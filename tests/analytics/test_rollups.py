@@ -8,8 +8,8 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from villagehall.analytics.models import (
-    NO_EARLIER_WEEK, NOT_ANSWERED, AddressedThread, AddressedWeek, ParticipantSpan, ParticipantWeek, ReachWeek, RollupState, ServiceWeek,
-    ThreadServiceWeek,
+    NO_EARLIER_WEEK, NO_LATER_WEEK, AddressedThread, AddressedWeek, ParticipantSpan, ParticipantWeek, ReachWeek,
+    ReciprocityWeek, RollupState, ServiceWeek, ThreadServiceWeek,
 )
 from villagehall.analytics.rollups import rollups_rebuild, week_of
 from villagehall.analytics.selectors import (
@@ -207,10 +207,10 @@ def test_addressed_posts_are_counted_by_their_week_and_their_answers_week(hall):
     hall.comment(waiting, by=hall.officer(housing), at=utc(2026, 3, 10, 12), acting_for=housing)
 
     assert addressed_weeks() == [
-        ("housing", date(2026, 3, 9), NOT_ANSWERED, 1, 0),
+        ("housing", date(2026, 3, 9), NO_LATER_WEEK, 1, 0),
         ("parks", date(2026, 3, 2), date(2026, 3, 9), 1, 1),
         ("parks", date(2026, 3, 9), date(2026, 3, 16), 1, 0),
-        ("parks", date(2026, 3, 9), NOT_ANSWERED, 1, 0),
+        ("parks", date(2026, 3, 9), NO_LATER_WEEK, 1, 0),
     ]
 
     # An earlier answer, recorded late (an import, say), moves the post to its week.
@@ -218,10 +218,10 @@ def test_addressed_posts_are_counted_by_their_week_and_their_answers_week(hall):
 
     kept = addressed_weeks()
     assert kept == [
-        ("housing", date(2026, 3, 9), NOT_ANSWERED, 1, 0),
+        ("housing", date(2026, 3, 9), NO_LATER_WEEK, 1, 0),
         ("parks", date(2026, 3, 2), date(2026, 3, 9), 1, 1),
         ("parks", date(2026, 3, 9), date(2026, 3, 9), 1, 1),
-        ("parks", date(2026, 3, 9), NOT_ANSWERED, 1, 0),
+        ("parks", date(2026, 3, 9), NO_LATER_WEEK, 1, 0),
     ]
     rollups_rebuild(council=hall.council)
     assert addressed_weeks() == kept
@@ -247,7 +247,7 @@ def test_addressed_posts_are_counted_by_week_on_upgrade(hall):
     kept = addressed_weeks()
     # In London, the first three posts would fall in the week before.
     assert kept == [
-        ("parks", date(2026, 3, 2), date(2026, 3, 2), 2, 1), ("parks", date(2026, 3, 2), NOT_ANSWERED, 1, 0),
+        ("parks", date(2026, 3, 2), date(2026, 3, 2), 2, 1), ("parks", date(2026, 3, 2), NO_LATER_WEEK, 1, 0),
         ("parks", date(2026, 3, 9), date(2026, 3, 9), 1, 1),
     ]
 
@@ -255,6 +255,66 @@ def test_addressed_posts_are_counted_by_week_on_upgrade(hall):
     upgrade.fill(apps, connection.schema_editor())
 
     assert addressed_weeks() == kept
+
+
+def reciprocity_weeks():
+    columns = ["service__slug", "week", "previous_week", "conversation_week", "community_started", "threads"]
+    return list(ReciprocityWeek.objects.order_by(*columns).values_list(*columns))
+
+
+def test_threads_are_counted_by_week_with_their_service_and_when_they_became_conversations(hall):
+    parks, housing = hall.service("parks"), hall.service("housing")
+    resident, neighbour = hall.person(), hall.person()
+    asked = hall.post(by=resident, at=utc(2026, 3, 3, 9), addressed_to=parks)
+    hall.comment(asked, by=hall.officer(parks), at=utc(2026, 3, 3, 12), acting_for=parks)
+    announced = hall.post(by=hall.officer(parks), at=utc(2026, 3, 4, 9), acting_for=parks)
+    hall.comment(asked, by=hall.officer(housing), at=utc(2026, 3, 11, 9), acting_for=housing)
+    assert reciprocity_weeks() == [
+        ("housing", date(2026, 3, 9), NO_EARLIER_WEEK, NO_LATER_WEEK, True, 1),
+        ("parks", date(2026, 3, 2), NO_EARLIER_WEEK, NO_LATER_WEEK, False, 1),
+        ("parks", date(2026, 3, 2), NO_EARLIER_WEEK, NO_LATER_WEEK, True, 1),
+    ]
+
+    # The resident answers back the next week: a conversation for parks from then on, in
+    # the week parks had its turn and in the week of the answer alike.
+    hall.comment(asked, by=resident, at=utc(2026, 3, 10, 9))
+    hall.comment(asked, by=hall.officer(parks), at=utc(2026, 3, 17, 9), acting_for=parks)
+    hall.comment(announced, by=neighbour, at=utc(2026, 3, 17, 10))
+
+    kept = reciprocity_weeks()
+    assert kept == [
+        ("housing", date(2026, 3, 9), NO_EARLIER_WEEK, NO_LATER_WEEK, True, 1),
+        ("parks", date(2026, 3, 2), NO_EARLIER_WEEK, date(2026, 3, 9), True, 1),
+        ("parks", date(2026, 3, 2), NO_EARLIER_WEEK, NO_LATER_WEEK, False, 1),
+        ("parks", date(2026, 3, 16), date(2026, 3, 2), date(2026, 3, 9), True, 1),
+    ]
+    rollups_rebuild(council=hall.council)
+    assert reciprocity_weeks() == kept
+    same_figures(hall.council, weeks=3, until=date(2026, 3, 16))
+
+
+def test_thread_weeks_are_counted_for_reciprocity_on_upgrade(hall):
+    from importlib import import_module
+
+    from django.apps import apps
+    from django.db import connection
+
+    upgrade = import_module("villagehall.analytics.migrations.0021_reciprocity_week")
+    parks = hall.service("parks")
+    resident = hall.person()
+    for day in [2, 3, 10]:
+        thread = hall.post(by=resident, at=utc(2026, 3, day, 9), addressed_to=parks)
+        hall.comment(thread, by=hall.officer(parks), at=utc(2026, 3, day, 10), acting_for=parks)
+        hall.comment(thread, by=resident, at=utc(2026, 3, day + 7, 9))
+    kept = reciprocity_weeks()
+    assert [(week, conversation, n) for _, week, _, conversation, _, n in kept] == [
+        (date(2026, 3, 2), date(2026, 3, 9), 2), (date(2026, 3, 9), date(2026, 3, 16), 1),
+    ]
+
+    ReciprocityWeek.objects.all().delete()
+    upgrade.fill(apps, connection.schema_editor())
+
+    assert reciprocity_weeks() == kept
 
 
 def test_participants_by_week_are_counted_on_upgrade_from_each_persons_weeks(hall):
@@ -310,6 +370,7 @@ def test_a_rebuild_cuts_weeks_in_the_councils_own_time_zone(hall, zone, changes)
         (ParticipantSpan, ["block", "person_id", "weeks"]),
         (ParticipantWeek, ["week", "earlier_week", "people"]),
         (AddressedWeek, ["week", "answered_week", "posts", "answered_within_2d"]),
+        (ReciprocityWeek, ["week", "previous_week", "conversation_week", "community_started", "threads"]),
     ]
     kept = [list(model.objects.order_by(*columns).values_list(*columns)) for model, columns in rollups]
     gaps = list(ServiceWeek.objects.order_by("week", "community_kind").values_list("gap_square_sum", "gap_before"))

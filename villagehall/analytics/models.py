@@ -271,9 +271,11 @@ class ParticipantSpan(Rollup):
         return number // BLOCK_WEEKS, 1 << (number % BLOCK_WEEKS)
 
 
-# A person's first week in a neighbourhood has no earlier one: it is kept as the earliest
-# day there is, so that "before the window" holds for it without a NULL in the key.
+# Weeks that do not exist are kept, in the keys of rollups counted by week, as the earliest
+# or the latest day there is: "before the window" holds for a person's first week having
+# no earlier one, "after it" for a post not yet answered, with no NULL in a unique key.
 NO_EARLIER_WEEK = date.min
+NO_LATER_WEEK = date.max
 
 
 class ParticipantWeek(Rollup):
@@ -324,10 +326,6 @@ class AddressedThread(Rollup):
         indexes = [models.Index(fields=["council", "posted_at"], name="addressed_thread_by_time")]
 
 
-# A post not yet answered is kept as answered in the latest week there is, after any window.
-NOT_ANSWERED = date.max
-
-
 class AddressedWeek(Rollup):
     """How many posts addressed to a service in a week were first answered in each later week.
 
@@ -341,7 +339,7 @@ class AddressedWeek(Rollup):
         "people.Organisation", on_delete=models.CASCADE, related_name="+", db_index=False, db_constraint=False,
     )
     week = models.DateField(help_text="The Monday of the week the posts were written.")
-    answered_week = models.DateField(help_text="The Monday of the week of the first answer, or NOT_ANSWERED.")
+    answered_week = models.DateField(help_text="The Monday of the week of the first answer, or NO_LATER_WEEK.")
     posts = models.PositiveIntegerField()
     answered_within_2d = models.PositiveIntegerField()
 
@@ -382,6 +380,33 @@ class ThreadServiceWeek(Rollup):
             models.UniqueConstraint(fields=["thread", "service", "week"], name="thread_service_week_once"),
         ]
         indexes = [models.Index(fields=["council", "week"], name="thread_service_week_by_week")]
+
+
+class ReciprocityWeek(Rollup):
+    """How many threads a service took turns in during a week, told apart as reciprocity needs.
+
+    ThreadServiceWeek's rows counted by what the reciprocity page asks of them for each
+    service: a window's threads are those whose previous week with the service lies before
+    it, its conversations those that had become one by its last week. A year of a
+    county's 400,000 thread weeks is a few tens of thousands of these rows.
+    """
+
+    service = models.ForeignKey(
+        "people.Organisation", on_delete=models.CASCADE, related_name="+", db_index=False, db_constraint=False,
+    )
+    week = models.DateField()
+    previous_week = models.DateField(help_text="The service's week of turns in the threads before, or NO_EARLIER_WEEK.")
+    conversation_week = models.DateField(help_text="The week the threads became conversations, or NO_LATER_WEEK.")
+    community_started = models.BooleanField()
+    threads = models.PositiveIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["council", "week", "service", "previous_week", "conversation_week", "community_started"],
+                name="reciprocity_week_once",
+            ),
+        ]
 
 
 class ReachWeek(Rollup):

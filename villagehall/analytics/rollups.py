@@ -11,7 +11,7 @@ Changing an organisation's kind (a group becoming a council service, say) change
 which side past interactions were on: rebuild after it.
 """
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from datetime import date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 
@@ -21,8 +21,9 @@ from django.utils import timezone as django_timezone
 
 from villagehall.analytics import metrics
 from villagehall.analytics.models import (
-    BLOCK_WEEKS, NO_EARLIER_WEEK, NOT_ANSWERED, WEEK_ZERO, AddressedThread, AddressedWeek, Community, Interaction, NeighbourhoodWeek, OfficerWeek,
-    ParticipantSpan, ParticipantWeek, ReachWeek, RollupState, ServiceWeek, ThreadServiceWeek,
+    BLOCK_WEEKS, NO_EARLIER_WEEK, NO_LATER_WEEK, WEEK_ZERO, AddressedThread, AddressedWeek, Community, Interaction,
+    NeighbourhoodWeek, OfficerWeek, ParticipantSpan, ParticipantWeek, ReachWeek, ReciprocityWeek, RollupState,
+    ServiceWeek, ThreadServiceWeek,
 )
 from villagehall.core.tenancy import council_scope
 from villagehall.events.models import Event
@@ -32,7 +33,7 @@ THREAD_SERVICE_COLUMNS = ("thread_id", "service_id", "week", "previous_week", "n
                           "community_started", "conversation_at")
 ROLLUP_MODELS = (
     ServiceWeek, OfficerWeek, NeighbourhoodWeek, ParticipantSpan, ParticipantWeek, AddressedThread, AddressedWeek,
-    ThreadServiceWeek, ReachWeek,
+    ThreadServiceWeek, ReciprocityWeek, ReachWeek,
 )
 
 I = Interaction._meta.db_table  # noqa: E741  (short in the SQL below, where it is read often)
@@ -165,7 +166,7 @@ def rollups_record(*, interaction: Interaction) -> None:
                 posted_at=interaction.at,
             )
             _upsert_add(AddressedWeek, council,
-                        {"week": week, "service_id": interaction.addressed_to_id, "answered_week": NOT_ANSWERED},
+                        {"week": week, "service_id": interaction.addressed_to_id, "answered_week": NO_LATER_WEEK},
                         {"posts": 1, "answered_within_2d": 0})
     if thread is None:
         return
@@ -176,7 +177,7 @@ def rollups_record(*, interaction: Interaction) -> None:
         ):
             keys = {"week": week_of(addressed.posted_at, zone), "service_id": service}
             if addressed.first_response_at is None:
-                _upsert_take(AddressedWeek, council, {**keys, "answered_week": NOT_ANSWERED}, {"posts": 1})
+                _upsert_take(AddressedWeek, council, {**keys, "answered_week": NO_LATER_WEEK}, {"posts": 1})
             else:
                 _upsert_take(AddressedWeek, council, {**keys, "answered_week": week_of(addressed.first_response_at, zone)},
                              {"posts": 1, "answered_within_2d": int(addressed.first_response_at - addressed.posted_at
@@ -236,11 +237,28 @@ def _thread_turns(thread_ids):
 
 
 def _thread_refresh(council, thread, zone, *, services):
-    ThreadServiceWeek.objects.filter(thread_id=thread).delete()
-    ThreadServiceWeek.objects.bulk_create(
-        [ThreadServiceWeek(council=council, **row)
-         for row in thread_service_rows(_thread_turns([thread]), services, lambda at: week_of(at, zone))]
-    )
+    """Count the thread's weeks with each service again, and move ReciprocityWeek's counts as they changed."""
+    kept = ThreadServiceWeek.objects.filter(thread_id=thread)
+    before = Counter(_reciprocity_key(row, zone) for row in kept.values(*RECIPROCITY_COLUMNS))
+    kept.delete()
+    rows = thread_service_rows(_thread_turns([thread]), services, lambda at: week_of(at, zone))
+    ThreadServiceWeek.objects.bulk_create([ThreadServiceWeek(council=council, **row) for row in rows])
+    after = Counter(_reciprocity_key(row, zone) for row in rows)
+    for key, n in (before - after).items():
+        _upsert_take(ReciprocityWeek, council, dict(zip(RECIPROCITY_KEY, key)), {"threads": n})
+    for key, n in (after - before).items():
+        _upsert_add(ReciprocityWeek, council, dict(zip(RECIPROCITY_KEY, key)), {"threads": n})
+
+
+RECIPROCITY_COLUMNS = ("service_id", "week", "previous_week", "conversation_at", "community_started")
+RECIPROCITY_KEY = ("service_id", "week", "previous_week", "conversation_week", "community_started")
+
+
+def _reciprocity_key(row: dict, zone) -> tuple:
+    """Return the ReciprocityWeek a row of ThreadServiceWeek is counted in, as values of RECIPROCITY_KEY."""
+    conversation_at = row["conversation_at"]
+    return (row["service_id"], row["week"], row["previous_week"] or NO_EARLIER_WEEK,
+            NO_LATER_WEEK if conversation_at is None else week_of(conversation_at, zone), row["community_started"])
 
 
 def _thread_people(thread, zone, services) -> set[tuple[int, date]]:
@@ -664,6 +682,15 @@ class RebuildStatements:
             "JOIN rebuild_thread_post p ON p.thread_id = w.thread_id "
             "JOIN rebuild_conversation c ON c.thread_id = w.thread_id AND c.service_id = w.service_id"
         ))
+        self.execute(cursor, (
+            f"INSERT INTO {self.new(ReciprocityWeek)} (council_id, {', '.join(RECIPROCITY_KEY)}, threads) "
+            f"SELECT {{council}}, service_id, week, COALESCE(previous_week, '{NO_EARLIER_WEEK.isoformat()}'), "
+            f"COALESCE({self.monday('conversation')}, '{NO_LATER_WEEK.isoformat()}'), community_started, COUNT(*) "
+            "FROM (SELECT service_id, week, previous_week, community_started, "
+            f"CASE WHEN conversation_at IS NOT NULL THEN {self.week_tree(self.week_starts, 'conversation_at')} END "
+            f"AS conversation FROM {self.new(ThreadServiceWeek)}) t "
+            "GROUP BY service_id, week, previous_week, conversation, community_started"
+        ))
         self.scratch(cursor, "rebuild_thread_person", (
             f"SELECT DISTINCT thread_id, actor_id, week FROM rebuild_thread_row i WHERE {self.community_side()}"
         ))
@@ -714,7 +741,7 @@ class RebuildStatements:
         self.execute(cursor, (
             f"INSERT INTO {self.new(AddressedWeek)} (council_id, service_id, week, answered_week, posts, "
             f"answered_within_2d) SELECT {{council}}, service_id, {self.monday('week')}, "
-            f"COALESCE({self.monday('answered')}, '{NOT_ANSWERED.isoformat()}'), COUNT(*), "
+            f"COALESCE({self.monday('answered')}, '{NO_LATER_WEEK.isoformat()}'), COUNT(*), "
             f"SUM(CASE WHEN response_wait <= {within} THEN 1 ELSE 0 END) "
             f"FROM (SELECT service_id, response_wait, {self.week_tree(self.week_starts, 'posted_at')} AS week, "
             f"CASE WHEN first_response_at IS NOT NULL THEN {self.week_tree(self.week_starts, 'first_response_at')} "

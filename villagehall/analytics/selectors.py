@@ -17,7 +17,7 @@ from villagehall.analytics.metrics import GROUP, NEIGHBOURHOOD
 from villagehall.analytics.rollups import days_sql, seconds_sql
 from villagehall.analytics.models import (
     AddressedThread, AddressedWeek, ImportedRecord, Interaction, NeighbourhoodWeek, OfficerWeek, ParticipantWeek,
-    ReachWeek, RollupState, ServiceWeek, ThreadServiceWeek,
+    ReachWeek, ReciprocityWeek, RollupState, ServiceWeek, ThreadServiceWeek,
 )
 from villagehall.core.tenancy import council_scope, require_current_council
 from villagehall.events.models import Event
@@ -487,15 +487,15 @@ def responsiveness_for_council(*, window: metrics.Window, unanswered_limit: int 
 
 def reciprocity_for_council(*, window: metrics.Window) -> dict:
     """Return, for each service, its threads in the window: how many, how many conversations, who started them."""
-    weeks = [connection.ops.adapt_datefield_value(w) for w in (window.first_day, window.week_start_day(window.weeks - 1))]
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT service_id, COUNT(*), {CONVERSATIONS}, {COMMUNITY_STARTED} "
-            f"FROM {ThreadServiceWeek._meta.db_table} WHERE council_id = %s AND week >= %s AND week <= %s "
-            f"AND {FIRST_IN_WINDOW} GROUP BY service_id",
-            [connection.ops.adapt_datetimefield_value(window.end), require_current_council().pk, *weeks, weeks[0]],
-        )
-        rows = cursor.fetchall()
+    last_week = window.week_start_day(window.weeks - 1)
+    rows = ReciprocityWeek.objects.filter(
+        # Each thread once: in its first week with the service in the window.
+        **_window_weeks(window), previous_week__lt=window.first_day,
+    ).values_list("service_id").annotate(
+        total=Sum("threads"),
+        conversations=Sum("threads", filter=Q(conversation_week__lte=last_week), default=0),
+        started=Sum("threads", filter=Q(community_started=True), default=0),
+    ).order_by()
     return {
         service: {
             "threads_with_service": threads,

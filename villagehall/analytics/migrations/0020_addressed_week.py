@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 import django.db.models.deletion
 from django.db import migrations, models
 
-NOT_ANSWERED = date.max  # as in models.py when this migration was written
+NO_LATER_WEEK = date.max  # as in models.py when this migration was written
 ANSWER_WITHIN = timedelta(days=2)
 
 
@@ -27,7 +27,7 @@ def fill(apps, schema_editor):
         for service, posted_at, answered_at in AddressedThread.objects.filter(council=council).values_list(
             "service_id", "posted_at", "first_response_at"
         ).iterator(chunk_size=10_000):
-            answered = NOT_ANSWERED if answered_at is None else week_of(answered_at, zone)
+            answered = NO_LATER_WEEK if answered_at is None else week_of(answered_at, zone)
             row = counts[service, week_of(posted_at, zone), answered]
             row[0] += 1
             row[1] += answered_at is not None and answered_at - posted_at <= ANSWER_WITHIN
@@ -80,7 +80,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('week', models.DateField(help_text='The Monday of the week the posts were written.')),
-                ('answered_week', models.DateField(help_text='The Monday of the week of the first answer, or NOT_ANSWERED.')),
+                ('answered_week', models.DateField(help_text='The Monday of the week of the first answer, or NO_LATER_WEEK.')),
                 ('posts', models.PositiveIntegerField()),
                 ('answered_within_2d', models.PositiveIntegerField()),
                 ('council', models.ForeignKey(db_constraint=False, db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='places.council')),
