@@ -194,10 +194,10 @@ class ServiceWeek(Rollup):
             ),
         ]
         indexes = [
-            # The presence grid sums a window's weeks of services in neighbourhoods from this
-            # index alone, instead of reading every pair's weeks in the table.
-            models.Index(fields=["council", "community_kind", "week", "service", "community_id", "interactions"],
-                         name="service_week_grid"),
+            # The presence grid and the partnerships page sum a window's weeks of services in
+            # neighbourhoods from this index alone, instead of reading each week's row.
+            models.Index(fields=["council", "community_kind", "week", "service", "community_id", "interactions",
+                                 "supports"], name="service_week_grid"),
         ]
 
 
@@ -301,6 +301,9 @@ class ParticipantWeek(Rollup):
             models.UniqueConstraint(fields=["council", "week", "earlier_week", "neighbourhood"],
                                     name="participant_week_once"),
         ]
+        # A window's participants are summed from this index alone.
+        indexes = [models.Index(fields=["council", "week", "earlier_week", "neighbourhood", "people"],
+                                name="participant_week_covering")]
 
 
 class AddressedThread(Rollup):

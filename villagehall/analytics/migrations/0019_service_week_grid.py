@@ -14,6 +14,6 @@ class Migration(migrations.Migration):
     operations = [
         migrations.AddIndex(
             model_name='serviceweek',
-            index=models.Index(fields=['council', 'community_kind', 'week', 'service', 'community_id', 'interactions'], name='service_week_grid'),
+            index=models.Index(fields=['council', 'community_kind', 'week', 'service', 'community_id', 'interactions', 'supports'], name='service_week_grid'),
         ),
     ]
