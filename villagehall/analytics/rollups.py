@@ -236,6 +236,10 @@ def _thread_turns(thread_ids):
     ]
 
 
+RECIPROCITY_COLUMNS = ("service_id", "week", "previous_week", "conversation_at", "community_started")
+RECIPROCITY_KEY = ("service_id", "week", "previous_week", "conversation_week", "community_started")
+
+
 def _thread_refresh(council, thread, zone, *, services):
     """Count the thread's weeks with each service again, and move ReciprocityWeek's counts as they changed."""
     kept = ThreadServiceWeek.objects.filter(thread_id=thread)
@@ -248,10 +252,6 @@ def _thread_refresh(council, thread, zone, *, services):
         _upsert_take(ReciprocityWeek, council, dict(zip(RECIPROCITY_KEY, key)), {"threads": n})
     for key, n in (after - before).items():
         _upsert_add(ReciprocityWeek, council, dict(zip(RECIPROCITY_KEY, key)), {"threads": n})
-
-
-RECIPROCITY_COLUMNS = ("service_id", "week", "previous_week", "conversation_at", "community_started")
-RECIPROCITY_KEY = ("service_id", "week", "previous_week", "conversation_week", "community_started")
 
 
 def _reciprocity_key(row: dict, zone) -> tuple:
