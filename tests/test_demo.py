@@ -271,3 +271,19 @@ def test_a_small_city_has_the_long_threads_the_benchmarks_need():
         assert not Comment.objects.filter(depth=0).exclude(root_id=F("id")).exists()
         # The community projects the project page is measured on.
         assert Project.objects.filter(partnerships__isnull=False, needs__isnull=False).exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_load_leaves_the_planner_statistics_of_what_it_wrote():
+    from django.db import connection
+
+    demo(scale="city", posts=300)
+
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # Where autovacuum does not run, a table never analysed is planned as if empty.
+            cursor.execute("SELECT reltuples FROM pg_class WHERE relname = 'analytics_interaction'")
+            assert cursor.fetchone()[0] > 1_000
+        else:
+            cursor.execute("SELECT COUNT(*) FROM sqlite_stat1 WHERE tbl = 'analytics_interaction'")
+            assert cursor.fetchone()[0] > 0

@@ -29,7 +29,7 @@ from villagehall.core.tenancy import council_scope
 from villagehall.demo.accounts import DEMO_ACCOUNTS, DEMO_COUNCIL_SLUG, DEMO_PASSWORD, DEMO_PEOPLE_DOMAIN
 from villagehall.demo.borough import SCALES, borough_build, follows_create, scale_for
 from villagehall.demo.guests import guest_comments_add
-from villagehall.demo.loading import ConversationWriter, council_data_delete, fast_loading, sqlite_tidy_after_load
+from villagehall.demo.loading import ConversationWriter, council_data_delete, fast_loading, tidy_after_load
 from villagehall.demo.projects import projects_story_add
 from villagehall.demo.year import Year
 from villagehall.people.models import Person
@@ -75,7 +75,7 @@ class Command(BaseCommand):
             # behind; the city commits week by week to keep its transactions small.
             with nullcontext() if scale.commit_every_week else transaction.atomic():
                 council, borough, year, follows = self._build(scale, seed, until, verbosity)
-        sqlite_tidy_after_load()
+        tidy_after_load()
         self._summary(council, borough, year, follows, seed, time.monotonic() - started)
 
     def _until(self, value) -> datetime:
