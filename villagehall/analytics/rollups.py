@@ -165,9 +165,7 @@ def rollups_record(*, interaction: Interaction) -> None:
                 neighbourhood_id=interaction.neighbourhood_id, group_id=interaction.group_id,
                 posted_at=interaction.at,
             )
-            _upsert_add(AddressedWeek, council,
-                        {"week": week, "service_id": interaction.addressed_to_id, "answered_week": NO_LATER_WEEK},
-                        {"posts": 1, "answered_within_2d": 0})
+            _upsert_add(AddressedWeek, council, *_addressed_week_row(interaction.addressed_to_id, interaction.at, None, zone))
     if thread is None:
         return
     if service is not None and kind in metrics.ANSWER_KINDS:
@@ -175,19 +173,13 @@ def rollups_record(*, interaction: Interaction) -> None:
             Q(first_response_at__isnull=True) | Q(first_response_at__gt=interaction.at),
             thread_id=thread, service_id=service, posted_at__lte=interaction.at,
         ):
-            keys = {"week": week_of(addressed.posted_at, zone), "service_id": service}
-            if addressed.first_response_at is None:
-                _upsert_take(AddressedWeek, council, {**keys, "answered_week": NO_LATER_WEEK}, {"posts": 1})
-            else:
-                _upsert_take(AddressedWeek, council, {**keys, "answered_week": week_of(addressed.first_response_at, zone)},
-                             {"posts": 1, "answered_within_2d": int(addressed.first_response_at - addressed.posted_at
-                                                                    <= metrics.ANSWER_WITHIN)})
+            # The post moves from the row of its answer so far (or of none) to that of this one.
+            _upsert_take(AddressedWeek, council,
+                         *_addressed_week_row(service, addressed.posted_at, addressed.first_response_at, zone))
             addressed.first_response_at = interaction.at
             addressed.response_wait = (interaction.at - addressed.posted_at) // timedelta(microseconds=1)
             addressed.save(update_fields=["first_response_at", "response_wait"])
-            _upsert_add(AddressedWeek, council, {**keys, "answered_week": week},
-                        {"posts": 1, "answered_within_2d": int(interaction.at - addressed.posted_at
-                                                               <= metrics.ANSWER_WITHIN)})
+            _upsert_add(AddressedWeek, council, *_addressed_week_row(service, addressed.posted_at, interaction.at, zone))
     with_service = ThreadServiceWeek.objects.filter(thread_id=thread).exists()
     if kind in metrics.TURN_KINDS and (service is not None or with_service):
         services = service_ids()
@@ -317,6 +309,16 @@ def _reach_add(rows: list[tuple]) -> None:
         )
 
 
+def _addressed_week_row(service, posted_at, answered_at, zone) -> tuple[dict, dict]:
+    """Return the key and the counts of the AddressedWeek row a post is counted in, answered at `answered_at` or not yet."""
+    if answered_at is None:
+        answered_week, within_2d = NO_LATER_WEEK, 0
+    else:
+        answered_week, within_2d = week_of(answered_at, zone), int(answered_at - posted_at <= metrics.ANSWER_WITHIN)
+    return ({"week": week_of(posted_at, zone), "service_id": service, "answered_week": answered_week},
+            {"posts": 1, "answered_within_2d": within_2d})
+
+
 def _participant_week_add(council, neighbourhood: int, person: int, week: date) -> None:
     """Note a week the person took part in the neighbourhood; if it is new to them, move ParticipantWeek's counts.
 
@@ -341,21 +343,22 @@ def _participant_week_add(council, neighbourhood: int, person: int, week: date) 
         earlier = block * BLOCK_WEEKS + earlier_bits.bit_length() - 1 if earlier_bits else None
         later = block * BLOCK_WEEKS + (later_bits & -later_bits).bit_length() - 1 if later_bits else None
         if earlier is None or later is None:
-            # The person's nearest weeks lie in other blocks, if anywhere: look in each
-            # block the council has, by the unique index.
+            # The person's nearest weeks lie in other blocks, if anywhere: look in the
+            # council's blocks on the side still missing, each by the unique index.
             cursor.execute(f"SELECT MIN(block), MAX(block) FROM {spans} WHERE council_id = %s", [council.pk])
             first, last = cursor.fetchone()
-            others = [b for b in range(first, last + 1) if b != block]
+            others = [b for b in range(first, last + 1)
+                      if (b < block and earlier is None) or (b > block and later is None)]
             if others:
                 cursor.execute(
                     f"SELECT block, weeks FROM {spans} WHERE council_id = %s AND block IN "
-                    f"({', '.join(['%s'] * len(others))}) AND neighbourhood_id = %s AND person_id = %s",
+                    f"({', '.join(['%s'] * len(others))}) AND neighbourhood_id = %s AND person_id = %s ORDER BY block",
                     [council.pk, *others, neighbourhood, person],
                 )
                 for other, weeks in cursor.fetchall():
-                    if other < block and (earlier is None or earlier // BLOCK_WEEKS < other):
+                    if other < block:  # the last of these is the nearest before
                         earlier = other * BLOCK_WEEKS + weeks.bit_length() - 1
-                    if other > block and (later is None or later // BLOCK_WEEKS > other):
+                    elif later is None:  # the first of these is the nearest after
                         later = other * BLOCK_WEEKS + (weeks & -weeks).bit_length() - 1
 
     def monday(number):
@@ -370,7 +373,7 @@ def _participant_week_add(council, neighbourhood: int, person: int, week: date) 
 
 
 def _upsert_take(model, council, keys: dict, takes: dict) -> None:
-    """Take from a rollup row's counts what _upsert_add() once added; a row left counting nothing goes."""
+    """Take from a rollup row's counts what _upsert_add() once added; a row whose first count is left at 0 goes."""
     row = model.objects.filter(council=council, **keys)
     row.update(**{name: F(name) - n for name, n in takes.items()})
     row.filter(**{next(iter(takes)): 0}).delete()

@@ -549,7 +549,7 @@ def adoption_over_time_for_council(*, window: metrics.Window, setting: metrics.C
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT w.service_id, w.week, COUNT(*) {officer_weeks} GROUP BY w.service_id, w.week", params)
         for service, week, officers in cursor.fetchall():
-            active[service][week if isinstance(week, date) else date.fromisoformat(week)] = officers
+            active[service][date.fromisoformat(str(week))] = officers  # SQLite gives text
         cursor.execute(f"SELECT w.service_id, w.person_id, COUNT(*) {officer_weeks} GROUP BY w.service_id, w.person_id",
                        params)
         for service, person, weeks in cursor.fetchall():
