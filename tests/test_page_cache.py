@@ -36,6 +36,22 @@ def test_signed_in_pages_are_never_served_from_the_cache(client, scoped, neighbo
     assert "Signed In Sue" in page.content.decode()
 
 
+def test_a_fragment_and_the_whole_page_at_one_address_are_kept_apart(client, scoped, neighbourhood):
+    """The next page of replies, asked for by htmx, is a fragment; without htmx the same address is the whole page."""
+    post = PostFactory(neighbourhood=neighbourhood, council=neighbourhood.council, title="Bus shelter")
+    for n in range(3):
+        services.comment_create(author=PersonFactory(), post=post, body=f"Reply {n}")
+    address = f"{post.get_absolute_url()}?comments=1"
+    for signed_in in (False, True):
+        if signed_in:
+            client.force_login(PersonFactory())
+        fragment = client.get(address, headers={"HX-Request": "true"}).content.decode()
+        whole = client.get(address).content.decode()
+        fragment_again = client.get(address, headers={"HX-Request": "true"}).content.decode()
+        assert "<html" in whole and "<html" not in fragment and "<html" not in fragment_again
+        assert "Reply 0" in fragment and "Reply 0" in whole
+
+
 def test_a_new_name_shows_at_once(client, scoped, neighbourhood):
     author = PersonFactory(display_name="Old Name")
     PostFactory(neighbourhood=neighbourhood, council=neighbourhood.council, author=author)

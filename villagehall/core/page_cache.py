@@ -76,7 +76,7 @@ class AnonymousPageCacheMiddleware:
         if not _cacheable_request(request):
             return None
         council = request.council
-        key = f"page:{council.pk}:{council.content_version}:{request.headers.get('HX-Request', '')}:{request.get_full_path()}"
+        key = f"page:{council.pk}:{council.content_version}:{request.META.get('HTTP_HX_REQUEST', '')}:{request.get_full_path()}"
         cached = cache.get(key)
         if cached is None:
             request._page_cache_key = key
@@ -149,7 +149,7 @@ class SignedInPageCacheMiddleware:
         ):
             return None
         key = (
-            f"shared:{council.pk}:{council.content_version}:{request.headers.get('HX-Request', '')}:"
+            f"shared:{council.pk}:{council.content_version}:{request.META.get('HTTP_HX_REQUEST', '')}:"
             f"{request.get_full_path()}"
         )
         versions = cache.get(key) or {}
