@@ -107,3 +107,65 @@ def test_a_connection_that_does_not_hear_its_own_heartbeat_keeps_nothing(setting
             time.sleep(0.1)
     finally:
         deaf.stop()
+
+
+@pytest.fixture
+def on_sqlite(settings):
+    if connection.vendor != "sqlite":
+        pytest.skip("about SQLite, whose change counters say when to read again")
+    settings.COUNCILS_KEPT_IN_PROCESS = True
+    return CouncilFactory(slug="testborough", name="Testborough Council")
+
+
+def in_another_thread(work):
+    """Run work on another thread, which has its own database connection, as another request would."""
+    import threading
+
+    from django.db import connections
+
+    failures = []
+
+    def run():
+        try:
+            work()
+        except Exception as error:  # noqa: BLE001 (reported to the test below)
+            failures.append(error)
+        finally:
+            connections.close_all()
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    thread.join()
+    assert not failures, failures
+
+
+def test_on_sqlite_a_council_is_kept_until_the_database_is_written(on_sqlite):
+    assert kept("testborough")
+    # Written through this connection...
+    Council.objects.filter(pk=on_sqlite.pk).update(name="Testborough Borough Council")
+    assert council_by_slug(slug="testborough").name == "Testborough Borough Council"
+    assert kept("testborough")
+    # ...and through another one, as by another thread or server process.
+    in_another_thread(lambda: Council.objects.filter(pk=on_sqlite.pk).update(content_version=7))
+    with CaptureQueriesContext(connection) as queries:
+        assert council_by_slug(slug="testborough").content_version == 7
+    assert len(queries) == 1
+    assert kept("testborough")
+    assert council_by_slug(slug="nowhere") is None
+
+
+def test_on_sqlite_nothing_is_kept_inside_a_transaction_that_is_rolled_back(on_sqlite):
+    from django.db import transaction
+
+    assert kept("testborough")
+    with pytest.raises(RuntimeError), transaction.atomic():
+        Council.objects.filter(pk=on_sqlite.pk).update(name="A name never committed")
+        assert council_by_slug(slug="testborough").name == "A name never committed"
+        raise RuntimeError("the request failed")
+    assert council_by_slug(slug="testborough").name == "Testborough Council"
+
+
+def test_on_sqlite_each_caller_gets_its_own_council(on_sqlite):
+    first = council_by_slug(slug="testborough")
+    first.name = "Changed by one request only"
+    assert council_by_slug(slug="testborough").name == "Testborough Council"
