@@ -2,6 +2,7 @@
 what was typed and stores nothing), another council's projects, and constant query counts."""
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -124,6 +125,30 @@ def test_joining_leaving_and_posting_an_update_through_the_pages(client, town):
     assert not town.orchard.team.filter(person=town.nina).exists()
 
 
+def test_the_project_page_is_kept_and_shows_each_reader_what_they_may_do(client, town):
+    url = town.orchard.get_absolute_url()
+    client.force_login(town.nina)  # not on the team
+    drawn = queries_for(client, url)
+    page = text(client.get(url))
+    assert "Join the team" in page and "Leave the team" not in page
+    assert "Post an update" not in page and "Add a need" not in page
+    client.force_login(town.ed)  # sees the same things as Nina: served the page kept for her
+    kept = queries_for(client, url)
+    assert kept < drawn / 2
+    assert "Join the team" in text(client.get(url))
+
+    services.project_join(person=town.nina, project=town.orchard)
+    client.force_login(town.nina)
+    page = text(client.get(url))
+    assert "Leave the team" in page and "Post an update" in page and "Join the team" not in page
+    client.force_login(town.ed)
+    assert "Join the team" in text(client.get(url))
+    client.force_login(town.rita)  # its organiser
+    page = text(client.get(url))
+    assert "Add a need" in page and "Move to another step" in page and "Join the team" not in page
+    assert "Leave the team" not in page  # an organiser hands over before leaving
+
+
 def test_another_councils_project_is_not_found_here(client, town):
     elsewhere = CouncilFactory(slug="elsewhere")
     place = NeighbourhoodFactory(council=elsewhere, slug="centre")
@@ -172,8 +197,13 @@ def test_the_project_page_runs_a_fixed_number_of_queries(client, town, signed_in
             offer_services.support_request_decide(person=town.olu, support_request=request, outcome="grant",
                                                   commitments=[offer_services.Promise("Pay", request.created_at.date())])
 
+    def drawn_afresh():
+        # Nothing kept, neither the page nor the reader's own parts: the page as first drawn.
+        cache.clear()
+        return queries_for(client, town.orchard.get_absolute_url())
+
     add(2, 0)
-    few = queries_for(client, town.orchard.get_absolute_url())
+    few = drawn_afresh()
     add(8, 2)
-    many = queries_for(client, town.orchard.get_absolute_url())
+    many = drawn_afresh()
     assert few == many

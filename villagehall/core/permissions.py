@@ -8,8 +8,14 @@ declared as a rule is answered by the rule alone; the model permissions the admi
 (`people.change_person`) are still answered by Django's backend.
 """
 
+from contextlib import contextmanager
+from contextvars import ContextVar
+
 from django.core.exceptions import PermissionDenied
 from rules.permissions import ObjectPermissionBackend, has_perm, perm_exists
+
+# What rules have read about the reader while one page's personal parts are filled in.
+_facts_read = ContextVar("facts_read", default=None)
 
 
 class NamedRulesBackend(ObjectPermissionBackend):
@@ -22,3 +28,28 @@ class NamedRulesBackend(ObjectPermissionBackend):
             return True
         # Stops Django asking the backends after this one.
         raise PermissionDenied
+
+
+@contextmanager
+def facts_read_once(facts: dict):
+    """Let the rules asked in this block share what they read, in `facts`.
+
+    For filling in a page's personal parts (core.personal), where several rules ask the
+    same thing of the same reader (are they on this project's team?) and nothing is written
+    in between. Elsewhere a rule reads afresh each time: a service may ask again after writing.
+    """
+    token = _facts_read.set(facts)
+    try:
+        yield
+    finally:
+        _facts_read.reset(token)
+
+
+def read_once(key, read):
+    """Return read(), or inside facts_read_once, the answer first read for the key."""
+    facts = _facts_read.get()
+    if facts is None:
+        return read()
+    if key not in facts:
+        facts[key] = read()
+    return facts[key]

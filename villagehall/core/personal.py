@@ -190,6 +190,7 @@ class PersonalState:
     _summary_read: tuple = None  # (counts, memberships, spaces) as read, kept with the person's version
     _answers: dict = field(default_factory=dict)
     _objects: dict = field(default_factory=dict)  # the objects "may" regions ask about, read once each
+    _facts: dict = field(default_factory=dict)  # what their rules read about the person, read once each
 
     @cached_property
     def person(self):
@@ -220,6 +221,7 @@ class PersonalState:
 
     def may(self, perm: str, label: str, pk: int) -> bool:
         """Return the rule's answer for the person on the object (read once per response)."""
+        from villagehall.core.permissions import facts_read_once
         from villagehall.core.tenancy import council_scope
         from villagehall.moderation.selectors import moderating_already_read
 
@@ -228,7 +230,7 @@ class PersonalState:
             # The summary has just said whether they moderate: rules need not ask again.
             with council_scope(self.council), moderating_already_read(
                 person=self.person, council=self.council, moderating=self.summary.moderating
-            ):
+            ), facts_read_once(self._facts):
                 if (label, pk) not in self._objects:
                     self._objects[label, pk] = apps.get_model(label)._default_manager.filter(pk=pk).first()
                 target = self._objects[label, pk]

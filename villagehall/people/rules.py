@@ -7,6 +7,7 @@ confirmed an email address (`has_verified_email`), and `email_confirmation_check
 import rules
 from django.core.exceptions import PermissionDenied
 
+from villagehall.core.permissions import read_once
 from villagehall.people.selectors import person_administers_council, person_has_verified_email
 
 
@@ -33,7 +34,7 @@ def administers_organisations_council(person, organisation):
 @rules.predicate
 def has_verified_email(person):
     """For rules that wait until the person has confirmed an email address (or a trusted provider vouched for it)."""
-    return person_has_verified_email(person=person)
+    return read_once(("verified email", person.pk), lambda: person_has_verified_email(person=person))
 
 
 @rules.predicate

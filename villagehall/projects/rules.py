@@ -2,26 +2,33 @@
 
 import rules
 
+from villagehall.core.permissions import read_once
 from villagehall.people.rules import has_verified_email
 from villagehall.people.selectors import person_is_council_administrator
 from villagehall.projects.models import ProjectMember
 
 
+def _team_role(person, project):
+    """Return the person's role on the project's team, or None."""
+    return read_once(
+        ("project team role", person.pk, project.pk),
+        lambda: ProjectMember.objects.filter(project=project, person=person).values_list("role", flat=True).first(),
+    )
+
+
 @rules.predicate
 def is_project_organiser(person, project):
-    return project is not None and ProjectMember.objects.filter(
-        project=project, person=person, role=ProjectMember.Role.ORGANISER
-    ).exists()
+    return project is not None and _team_role(person, project) == ProjectMember.Role.ORGANISER
 
 
 @rules.predicate
 def is_team_member(person, project):
-    return project is not None and ProjectMember.objects.filter(project=project, person=person).exists()
+    return project is not None and _team_role(person, project) is not None
 
 
 @rules.predicate
 def is_council_administrator(person):
-    return person_is_council_administrator(person=person)
+    return read_once(("council administrator", person.pk), lambda: person_is_council_administrator(person=person))
 
 
 @rules.predicate

@@ -9,6 +9,8 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
+from villagehall.core.page_cache import shared_page
+
 from villagehall.offers import selectors as offer_selectors
 from villagehall.people.models import Organisation
 from villagehall.people.rules import email_confirmation_check
@@ -92,26 +94,21 @@ def project_new(request, council_slug):
                   status=400 if request.method == "POST" else 200)
 
 
+@shared_page
 @require_GET
 def project_page(request, council_slug, project_id):
+    # Kept for everyone who may see the same things: what each reader may do here (join,
+    # leave, manage needs, ask for support) is asked of the rules as the page leaves.
     project = access_project(project_id)
     data = selectors.project_page(project=project)
     support = offer_selectors.project_support(
         project=project, needs=data.needs, partner_ids=[p.organisation_id for p in data.partners]
     )
-    user = request.user
-    may_manage = user.has_perm("projects.need_manage", project)
     for need in data.needs:
         need.suggestions = support.suggestions.get(need.pk, [])
     return render(request, "projects/project.html", {
         "project": project, "data": data, "support": support,
         "steps": lifecycle.STEPS,
-        "may_change_status": user.has_perm("projects.project_change_status", project) and bool(data.moves),
-        "may_manage_needs": may_manage,
-        "may_ask": user.has_perm("offers.request_create", project) and not project.is_closed,
-        "may_join": user.has_perm("projects.project_join", project),
-        "may_leave": user.has_perm("projects.project_leave", project),
-        "may_post_update": user.has_perm("projects.update_post", project),
         "need_statuses": Need.Status.choices,
     })
 
