@@ -118,3 +118,94 @@ def test_a_posts_replies_outlast_what_happens_on_other_posts_and_change_with_the
     services.post_set_comments_closed(person=here.author, post=here, closed=True)
     page = client.get(here.get_absolute_url()).content.decode()
     assert "Comments are closed" in page and 'class="reply-link"' not in page
+
+
+@pytest.fixture
+def two_places(scoped, neighbourhood):
+    """Two neighbourhoods, a group with a page, and a post in each place."""
+    from tests.factories import MembershipFactory, NeighbourhoodFactory, OrganisationFactory
+
+    council = neighbourhood.council
+    southfield = NeighbourhoodFactory(council=council, slug="southfield", name="Southfield")
+    group = OrganisationFactory(council=council, slug="allotments", name="Allotment Society")
+    member = MembershipFactory(organisation=group, person=PersonFactory(display_name="Mel Member")).person
+    here = PostFactory(neighbourhood=neighbourhood, council=council, title="Northfield bins")
+    there = PostFactory(neighbourhood=southfield, council=council, title="Southfield lights")
+    on_page = PostFactory(neighbourhood=None, organisation=group, council=council, author=member, title="Seed swap")
+    return here, there, on_page, group, member
+
+
+def pages_of(group, *posts):
+    return ["/testborough/northfield/", "/testborough/southfield/", group.get_absolute_url()] + [
+        post.get_absolute_url() for post in posts
+    ]
+
+
+def test_a_reply_in_one_place_leaves_the_other_places_pages_kept(client, two_places):
+    here, there, on_page, group, _ = two_places
+    addresses = pages_of(group, here, there, on_page)
+    for address in addresses:
+        assert client.get(address)["X-Village-Hall-Cache"] == "miss"
+    services.comment_create(author=PersonFactory(), post=here, body="Collected on Tuesday")
+    served = {address: client.get(address) for address in addresses}
+    cache_state = {address: response["X-Village-Hall-Cache"] for address, response in served.items()}
+    assert cache_state == {
+        "/testborough/northfield/": "miss", here.get_absolute_url(): "miss",  # where the reply is
+        "/testborough/southfield/": "hit", there.get_absolute_url(): "hit",
+        group.get_absolute_url(): "hit", on_page.get_absolute_url(): "hit",
+    }
+    assert "1 comment" in served["/testborough/northfield/"].content.decode()
+    assert "Collected on Tuesday" in served[here.get_absolute_url()].content.decode()
+
+
+def test_every_change_to_a_conversation_shows_on_the_pages_that_show_it(client, two_places):
+    here, there, on_page, group, member = two_places
+    addresses = pages_of(group, here, there, on_page)
+
+    def fresh():
+        for address in addresses:
+            client.get(address)  # each page kept as it is now
+
+    def shown(address):
+        return client.get(address).content.decode()
+
+    fresh()
+    services.reaction_toggle(person=PersonFactory(), post=on_page, kind="like")
+    assert "1 like" in shown(group.get_absolute_url())
+    assert "1 person likes this" in shown(on_page.get_absolute_url())
+    fresh()
+    services.post_create(author=member, kind="update", title="Spoken for the society", body="Hello.",
+                         neighbourhood=there.neighbourhood, acting_for=group)
+    assert "Spoken for the society" in shown("/testborough/southfield/")
+    assert "Spoken for the society" in shown(group.get_absolute_url())  # what it said elsewhere
+    fresh()
+    services.post_set_comments_closed(person=here.author, post=here, closed=True)
+    assert "Comments are closed" in shown(here.get_absolute_url())
+    fresh()
+    services.post_link_add(person=there.author, from_post=there, to_post=here)
+    assert "Northfield bins" in shown(there.get_absolute_url())
+    fresh()
+    from villagehall.people.services import profile_update
+
+    profile_update(person=there.author, display_name="Renamed Author", bio="", neighbourhoods=[])
+    assert "Renamed Author" in shown(there.get_absolute_url())
+
+
+def test_signed_in_readers_are_served_the_kept_page_after_a_reply_elsewhere(client, two_places):
+    here, there, _, group, _ = two_places
+    client.force_login(PersonFactory())
+    drawn = len(_queries(client, there.get_absolute_url()))
+    services.comment_create(author=PersonFactory(), post=here, body="Collected on Tuesday")
+    kept = _queries(client, there.get_absolute_url())
+    assert len(kept) < drawn and not any("conversation_comment" in sql for sql in kept)
+    services.comment_create(author=PersonFactory(), post=there, body="Fixed on Friday")
+    assert "Fixed on Friday" in client.get(there.get_absolute_url()).content.decode()
+
+
+def _queries(client, address) -> list[str]:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(address).status_code == 200
+    return [query["sql"] for query in captured.captured_queries]

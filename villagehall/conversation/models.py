@@ -56,6 +56,11 @@ class Post(CouncilOwned):
     # are keyed by it and by the council's records_version (core.page_cache), so they outlast
     # what happens on other posts.
     comments_version = models.PositiveIntegerField(default=0, editable=False)
+    # Goes up with every change to the conversation this page shows (the post, its replies,
+    # reactions, links and closing): a kept page moves on to the council's next content version
+    # without being drawn again while this and the council's records_version stay as they were
+    # (core.page_cache).
+    conversation_version = models.PositiveBigIntegerField(default=0, editable=False)
     like_count = models.PositiveIntegerField(default=0)
     thanks_count = models.PositiveIntegerField(default=0)
     see_also = models.ManyToManyField("self", through="PostLink", symmetrical=False, related_name="+", blank=True)

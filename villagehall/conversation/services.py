@@ -64,6 +64,23 @@ def _record_post(post):
     )
 
 
+def _conversation_changed(post):
+    """Mark a change to what the post's conversation shows (the post, its replies, reactions,
+    links, closing): its own page, its neighbourhood's feed, the pages of the organisations it
+    is on or speaks for, and through the council's content version every other page."""
+    from villagehall.people.models import Organisation
+    from villagehall.places.models import Neighbourhood
+
+    moved = {"conversation_version": F("conversation_version") + 1}
+    Post.objects.filter(pk=post.pk).update(**moved)
+    if post.neighbourhood_id is not None:
+        Neighbourhood.objects.filter(pk=post.neighbourhood_id).update(**moved)
+    organisations = {post.organisation_id, post.acting_for_id} - {None}
+    if organisations:
+        Organisation.objects.filter(pk__in=sorted(organisations)).update(**moved)
+    council_content_changed(conversation_only=True)
+
+
 def _record_comment(comment, post):
     interaction_record(
         kind=Interaction.Kind.COMMENT, actor=comment.author, at=comment.created_at, acting_for=comment.acting_for,
@@ -102,7 +119,7 @@ def post_create(
     if state == State.PUBLISHED:
         # A held post takes part once a moderator lets it through (post_moderated_change).
         _record_post(post)
-        council_content_changed(conversation_only=True)
+        _conversation_changed(post)
     return post
 
 
@@ -139,7 +156,7 @@ def comment_create(*, author, post, body, parent=None, acting_for=None, at=None)
     Post.objects.filter(pk=post.pk).update(**changed)
     if state == State.PUBLISHED:
         _record_comment(comment, post)
-        council_content_changed(conversation_only=True)
+        _conversation_changed(post)
     return comment
 
 
@@ -165,7 +182,7 @@ def reaction_toggle(*, person, post, kind, comment=None, at=None) -> bool:
     if existing.exists():
         existing.delete()
         target_model.objects.filter(pk=target_pk).update(**{field: F(field) - 1})
-        council_content_changed(conversation_only=True)
+        _conversation_changed(post)
         return False
     try:
         with transaction.atomic():
@@ -181,7 +198,7 @@ def reaction_toggle(*, person, post, kind, comment=None, at=None) -> bool:
         neighbourhood=post.neighbourhood or (post.organisation.neighbourhood if post.organisation else None),
         group=community_space_of(post.organisation), thread=_thread_of(post), post=post,
     )
-    council_content_changed(conversation_only=True)
+    _conversation_changed(post)
     return True
 
 
@@ -192,7 +209,7 @@ def post_set_comments_closed(*, person, post, closed: bool) -> Post:
         raise PermissionDenied("Only the author or a moderator can close comments.")
     post.comments_closed = closed
     post.save(update_fields=["comments_closed"])
-    council_content_changed(conversation_only=True)
+    _conversation_changed(post)
     return post
 
 
@@ -204,7 +221,7 @@ def post_link_add(*, person, from_post, to_post) -> PostLink:
     if from_post.pk == to_post.pk:
         raise ValidationError("A post cannot link to itself.")
     link, _ = PostLink.objects.get_or_create(from_post=from_post, to_post=to_post, defaults={"added_by": person})
-    council_content_changed(conversation_only=True)
+    _conversation_changed(from_post)
     return link
 
 

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_GET, require_POST
 from villagehall.conversation import selectors, services
 from villagehall.conversation.forms import CommentForm, PostForm
 from villagehall.conversation.models import Comment, Post, Reaction, State
-from villagehall.core.page_cache import page_not_kept, shared_page
+from villagehall.core.page_cache import conversation_shown, page_not_kept, shared_page
 from villagehall.guests.forms import GuestCommentForm
 from villagehall.moderation.rate_limits import RateLimited, rate_limit_take
 from villagehall.moderation.selectors import profile_shown_to
@@ -55,6 +55,16 @@ def access_post(post_id, person=None) -> Post:
         raise Http404("There is no such post here.")
 
 
+def _conversation_of(model, lookup, argument, prefix):
+    """Return how @conversation_shown reads the version of the conversation on the page of a
+    neighbourhood, an organisation or a post, named in the address."""
+    def read(view_kwargs):
+        row = model.objects.filter(**{lookup: view_kwargs[argument]}).values_list("pk", "conversation_version").first()
+        return None if row is None else f"{prefix}{row[0]}.{row[1]}"
+
+    return read
+
+
 @shared_page
 @require_GET
 def council_home(request, council_slug):
@@ -65,6 +75,7 @@ def council_home(request, council_slug):
     })
 
 
+@conversation_shown(_conversation_of(Neighbourhood, "slug", "neighbourhood_slug", "n"))
 @shared_page
 @require_GET
 def neighbourhood_feed(request, council_slug, neighbourhood_slug):
@@ -85,6 +96,7 @@ def neighbourhood_feed(request, council_slug, neighbourhood_slug):
     })
 
 
+@conversation_shown(_conversation_of(Organisation, "slug", "organisation_slug", "o"))
 @shared_page
 @require_GET
 def organisation_page(request, council_slug, organisation_slug):
@@ -166,6 +178,7 @@ def _post_page(request, post, *, comment_form=None, guest_form=None, status=200)
     }, status=status)
 
 
+@conversation_shown(_conversation_of(Post, "pk", "post_id", "p"))
 @shared_page(unless=lambda summary: summary.held_comments > 0)
 @require_GET
 def post_page(request, council_slug, post_id):

@@ -1,4 +1,4 @@
-"""Whole-page caching for people who are not signed in.
+"""Whole-page caching for people who are not signed in, and for signed-in readers.
 
 Most readers are not signed in, and what they see of a council is the same for all of
 them. Their pages are cached under the council's `content_version`, which every write to
@@ -6,6 +6,13 @@ the council's content moves on (in the same transaction as the write), so a cach
 is never older than the last change it could show. Parts of pages that show none of the
 conversation (an organisation's offers, support and projects) are kept under the council's
 `records_version`, which replies, reactions and new posts leave alone.
+
+A page that shows only one place's conversation (a neighbourhood's feed, an organisation's
+page, a post) says so with @conversation_shown, and is kept a second time under the
+council's records_version and that conversation's own version. When the council's content
+version has moved on, such a page is looked for there before it is drawn again, so a reply
+in one neighbourhood leaves the others' feeds, organisation pages and posts as they were
+kept (at the cost of reading one version).
 """
 
 from django.conf import settings
@@ -48,6 +55,19 @@ def _cacheable_request(request) -> bool:
     )
 
 
+def _later_key(prefix, request, view_func, view_kwargs) -> str | None:
+    """Return the key a page that shows one place's conversation is also kept under, or None."""
+    read = getattr(view_func, "conversation_shown", None)
+    shown = read(view_kwargs) if read is not None else None
+    if shown is None:
+        return None
+    council = request.council
+    return (
+        f"{prefix}:{council.pk}:r{council.records_version}:{shown}:{request.META.get('HTTP_HX_REQUEST', '')}:"
+        f"{request.get_full_path()}"
+    )
+
+
 class AnonymousPageCacheMiddleware:
     """Serve council pages to anonymous visitors from the cache, keyed by content version.
 
@@ -60,15 +80,16 @@ class AnonymousPageCacheMiddleware:
 
     def __call__(self, request):
         response = self.get_response(request)
-        key = request.__dict__.pop("_page_cache_key", None)
+        keys = request.__dict__.pop("_page_cache_keys", None)
         if (
-            key is not None
+            keys is not None
             and response.status_code == 200
             and not response.streaming
             and not response.cookies
             and not response.has_header("Cache-Control")
         ):
-            cache.set(key, (response.content, response["Content-Type"]), CACHE_SECONDS)
+            kept = (response.content, response["Content-Type"])
+            cache.set_many({key: kept for key in keys if key is not None}, CACHE_SECONDS)
             response["X-Village-Hall-Cache"] = "miss"
         return response
 
@@ -78,13 +99,34 @@ class AnonymousPageCacheMiddleware:
         council = request.council
         key = f"page:{council.pk}:{council.content_version}:{request.META.get('HTTP_HX_REQUEST', '')}:{request.get_full_path()}"
         cached = cache.get(key)
+        later = None
         if cached is None:
-            request._page_cache_key = key
+            later = _later_key("page", request, view_func, view_kwargs)
+            cached = cache.get(later) if later is not None else None
+            if cached is not None:
+                cache.set(key, cached, CACHE_SECONDS)
+        if cached is None:
+            request._page_cache_keys = (key, later)
             return None
         content, content_type = cached
         response = HttpResponse(content, content_type=content_type)
         response["X-Village-Hall-Cache"] = "hit"
         return response
+
+
+def conversation_shown(read):
+    """Mark a view whose page shows no conversation but one place's, whose version
+    `read(view_kwargs)` returns as text ("n12.345"), or None if there is no such place.
+
+    Its page is then also kept under that version and the council's records_version
+    (see the module's docstring): every change to the conversation the page shows must move
+    the version `read` returns, and every other change the page shows, the records_version.
+    """
+    def mark(view):
+        view.conversation_shown = read
+        return view
+
+    return mark
 
 
 def shared_page(view=None, *, unless=None):
@@ -130,11 +172,15 @@ class SignedInPageCacheMiddleware:
         response = self.get_response(request)
         kept = request.__dict__.pop("_shared_page", None)
         if kept is not None and response.status_code == 200 and not response.streaming:
-            key, readers, versions = kept
+            key, readers, versions, later, later_versions = kept
             # Kept cut at its markers, so a page served from the cache is only filled in.
             response.personal_page = parse(response.content)
             versions[readers] = (response.personal_page, response["Content-Type"])
-            cache.set(key, versions, CACHE_SECONDS)
+            kept_now = {key: versions}
+            if later is not None:
+                later_versions[readers] = versions[readers]
+                kept_now[later] = later_versions
+            cache.set_many(kept_now, CACHE_SECONDS)
         return response
 
     def process_view(self, request, view_func, view_args, view_kwargs):
@@ -163,8 +209,13 @@ class SignedInPageCacheMiddleware:
             return None
         readers = (summary.spaces, summary.memberships, summary.moderating, summary.email_confirmed)
         if readers not in versions:
-            request._shared_page = (key, readers, versions)
-            return None
+            later = _later_key("shared", request, view_func, view_kwargs)
+            later_versions = (cache.get(later) or {}) if later is not None else {}
+            if readers not in later_versions:
+                request._shared_page = (key, readers, versions, later, later_versions)
+                return None
+            versions[readers] = later_versions[readers]
+            cache.set(key, versions, CACHE_SECONDS)
         page, content_type = versions[readers]
         response = HttpResponse(content_type=content_type)
         response.personal_page = page

@@ -77,6 +77,11 @@ class Organisation(CouncilOwned):
         help_text="Where the organisation is based, if it has one home.",
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # Goes up with every change to the conversation this page shows (its posts, their replies,
+    # reactions, links and closing): a kept page moves on to the council's next content version
+    # without being drawn again while this and the council's records_version stay as they were
+    # (core.page_cache).
+    conversation_version = models.PositiveBigIntegerField(default=0, editable=False)
     # The "verified" mark: set only by a council administrator through organisation_verify.
     verified = models.BooleanField(
         default=False, editable=False, help_text="A council administrator has checked the organisation is who it says.",

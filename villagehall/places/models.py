@@ -68,6 +68,11 @@ class Neighbourhood(CouncilOwned):
         help_text="Index of Multiple Deprivation decile: 1 is the most deprived.",
     )
     boundary = models.JSONField(null=True, blank=True, help_text="GeoJSON geometry, optional.")
+    # Goes up with every change to the conversation this page shows (its posts, their replies,
+    # reactions, links and closing): a kept page moves on to the council's next content version
+    # without being drawn again while this and the council's records_version stay as they were
+    # (core.page_cache).
+    conversation_version = models.PositiveBigIntegerField(default=0, editable=False)
 
     class Meta:
         ordering = ["name"]
