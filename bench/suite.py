@@ -161,6 +161,9 @@ def bench_database(database, args, results_dir):
     started = time.monotonic()
     if not args.keep_data:
         load_data(env, "city" if not args.quick else "demo", args.city_posts)
+    else:
+        # Data loaded by an earlier run, perhaps of older code: bring its tables up to date.
+        run([PYTHON, "-m", "villagehall", "migrate", "--no-input", "-v", "0"], env)
     if database == "postgres":
         vacuum_postgres()
     plan = json.loads(run([PYTHON, str(BENCH / "prepare.py")], env, capture_output=True, text=True).stdout)
