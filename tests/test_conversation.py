@@ -375,3 +375,55 @@ def test_after_replying_you_land_where_your_comment_shows(client, scoped, neighb
     assert "The newest" in client.get(newest["Location"]).content.decode()
     reply = client.post(f"/testborough/posts/{post.pk}/comments/", {"body": "Replying to the first", "parent": first.pk})
     assert reply["Location"].startswith(f"{post.get_absolute_url()}#comment-")
+
+
+def test_an_organisations_page_lists_what_is_on_it_and_what_it_said_elsewhere_newest_first(
+    scoped, neighbourhood, gardeners, settings, django_assert_num_queries
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from villagehall.conversation import selectors
+
+    settings.FEED_PAGE_SIZE = 3
+    member = MembershipFactory(organisation=gardeners, person=PersonFactory()).person
+    start = timezone.now() - timedelta(days=10)
+    council = neighbourhood.council
+    made = {}
+    for hour, (title, place) in enumerate([
+        ("On the page", {"organisation": gardeners, "neighbourhood": None}),
+        ("Said elsewhere", {"acting_for": gardeners}),
+        ("Someone else's", {}),
+        ("On the page, for it", {"organisation": gardeners, "neighbourhood": None, "acting_for": gardeners}),
+        ("Said elsewhere again", {"acting_for": gardeners}),
+        ("Another of someone else's", {}),
+        ("Latest on the page", {"organisation": gardeners, "neighbourhood": None}),
+    ]):
+        fields = {"neighbourhood": neighbourhood, **place}
+        made[title] = PostFactory(council=council, author=member, title=title,
+                                  created_at=start + timedelta(hours=hour), **fields)
+    PostFactory(council=council, author=member, title="Hidden", organisation=gardeners, neighbourhood=None,
+                state="hidden", created_at=start + timedelta(hours=20))
+
+    with django_assert_num_queries(3):  # the newest keys of each list; the page's posts
+        first = selectors.post_feed(organisation=gardeners, page=1)
+        titles = [post.title for post in first.object_list]
+    assert titles == ["Latest on the page", "Said elsewhere again", "On the page, for it"]
+    assert first.has_next() and not first.has_previous()
+    second = selectors.post_feed(organisation=gardeners, page=2)
+    assert [post.title for post in second.object_list] == ["Said elsewhere", "On the page"]
+    assert second.has_previous() and not second.has_next()
+    assert second.object_list[0].author == member  # read with the rows every list shows
+    assert list(selectors.post_feed(organisation=gardeners, page=3).object_list) == []
+
+
+def test_a_long_feed_pages_without_counting_its_posts(client, scoped, neighbourhood, settings):
+    settings.FEED_PAGE_SIZE = 2
+    for n in range(5):
+        PostFactory(neighbourhood=neighbourhood, council=neighbourhood.council, title=f"Notice {n}")
+    first = client.get("/testborough/northfield/").content.decode()
+    assert "Notice 4" in first and "Notice 3" in first and "Notice 2" not in first
+    assert "Page 1</span>" in first and 'rel="next"' in first and 'rel="prev"' not in first
+    last = client.get("/testborough/northfield/?page=3").content.decode()
+    assert "Notice 0" in last and 'rel="prev"' in last and 'rel="next"' not in last

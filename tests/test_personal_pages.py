@@ -181,10 +181,10 @@ def test_what_people_write_cannot_ask_for_a_readers_own_parts(client, reader, sc
 def test_the_signed_in_feed_reads_the_session_with_the_person_the_council_and_summary_then_nothing_more(
     client, reader, post, django_assert_num_queries
 ):
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(7):
         # The council, the session with its person, the reader's summary; the neighbourhood's
         # conversation version (the page might be kept under it); the neighbourhood, its posts
-        # (counted, then read with their related rows); the follow button's state.
+        # with their related rows (never counted); the follow button's state.
         page(client)
     with django_assert_num_queries(3):
         # The council, the session with its person, and the summary with the follow button's state.

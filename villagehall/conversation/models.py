@@ -75,6 +75,8 @@ class Post(CouncilOwned):
             models.Index(fields=["council", "-created_at", "-id"], name="post_council_latest"),
             models.Index(fields=["council", "neighbourhood", "-created_at", "-id"], name="post_neighbourhood_feed"),
             models.Index(fields=["council", "organisation", "-created_at", "-id"], name="post_organisation_page"),
+            # An organisation's page also shows what it said elsewhere (conversation.selectors).
+            models.Index(fields=["council", "acting_for", "-created_at", "-id"], name="post_said_for_organisation"),
             models.Index(fields=["council", "author", "-created_at", "-id"], name="post_by_author"),
             # The moderation queue: the few posts that are not simply published.
             models.Index(fields=["council", "created_at"], condition=~Q(state="published"), name="post_not_published"),

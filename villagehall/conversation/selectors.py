@@ -3,7 +3,7 @@
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
 from django.db.models import Count, F, Q, Window
 from django.db.models.functions import RowNumber
 
@@ -77,19 +77,73 @@ def _comments_for(person):
     return Comment.objects.filter(shown)
 
 
+class _MergedPosts:
+    """Posts from several lists, newest first without repeats, as a paginator pages them.
+
+    One query with an OR of the lists walks every post in the council (the index that gives
+    the order holds them all, and SQLite cannot tell how few match); each list alone walks
+    its own index. A page reads the newest keys of each list down to the page's end, merges
+    them, then reads that page's posts by id.
+    """
+
+    def __init__(self, *lists):
+        self.lists = lists
+
+    def __getitem__(self, page):
+        keys = set()
+        for posts in self.lists:
+            keys.update(posts.order_by("-created_at", "-id").values_list("created_at", "pk")[:page.stop])
+        ids = [pk for _, pk in sorted(keys, reverse=True)][page]
+        # Unordered: ordered, the database would walk the council's posts in order looking for these.
+        found = {post.pk: post for post in _posts().filter(pk__in=ids).order_by()}
+        return [found[pk] for pk in ids]
+
+
+class _PageOfUncounted(Page):
+    def __init__(self, object_list, number, paginator, *, has_next):
+        super().__init__(object_list, number, paginator)
+        self._has_next = has_next
+
+    def has_next(self):
+        return self._has_next
+
+
+class UncountedPaginator(Paginator):
+    """Pages of a list too long to count for every page (a busy neighbourhood holds tens of
+    thousands of posts, and counting them cost more than the rest of the page): each page
+    reads one post more than it shows, to know whether another page follows."""
+
+    num_pages = None  # not known: the pager says "Page 3", not "Page 3 of 2,182"
+
+    def validate_number(self, number):
+        try:
+            return max(1, int(number))
+        except (TypeError, ValueError):
+            return 1
+
+    def get_page(self, number):
+        return self.page(number)
+
+    def page(self, number):
+        number = self.validate_number(number)
+        start = (number - 1) * self.per_page
+        rows = list(self.object_list[start:start + self.per_page + 1])
+        return _PageOfUncounted(rows[:self.per_page], number, self, has_next=len(rows) > self.per_page)
+
+
 def post_feed(*, neighbourhood=None, organisation=None, author=None, kind=None, page=1, reader=PUBLIC):
     """Return a page of posts the reader may see, newest first, for a neighbourhood, an organisation's page or an author."""
     posts = _listed_posts(reader)
     if neighbourhood is not None:
         posts = posts.filter(neighbourhood=neighbourhood)
-    if organisation is not None:
-        # An organisation's page shows what is on it and what it said elsewhere.
-        posts = posts.filter(Q(organisation=organisation) | Q(acting_for=organisation))
     if author is not None:
         posts = posts.filter(author=author)
     if kind:
         posts = posts.filter(kind=kind)
-    return Paginator(posts, settings.FEED_PAGE_SIZE).get_page(page)
+    if organisation is not None:
+        # An organisation's page shows what is on it and what it said elsewhere.
+        posts = _MergedPosts(posts.filter(organisation=organisation), posts.filter(acting_for=organisation))
+    return UncountedPaginator(posts, settings.FEED_PAGE_SIZE).get_page(page)
 
 
 def council_recent_posts(*, limit=10, reader=PUBLIC):
