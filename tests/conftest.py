@@ -1,4 +1,5 @@
 import hashlib
+import os
 from pathlib import Path
 
 import pytest
@@ -13,6 +14,11 @@ def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
     from django.conf import settings
 
     database = settings.DATABASES["default"]
+    if database["ENGINE"] == "villagehall.core.sqlite":
+        # pytest-django leaves the test database in memory only for the engine it knows by
+        # name (django.db.backends.sqlite3); say so for Village Hall's, one per test worker.
+        worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
+        database.setdefault("TEST", {})["NAME"] = f"file:memorydb_{worker}?mode=memory&cache=shared"
     if database["ENGINE"] == "django.db.backends.postgresql":
         checkout = hashlib.sha256(str(Path(__file__).resolve().parent).encode()).hexdigest()[:8]
         test = database.setdefault("TEST", {})

@@ -104,7 +104,8 @@ TEMPLATES = [
 def _database(url: str | None) -> dict:
     if not url:
         return {
-            "ENGINE": "django.db.backends.sqlite3",
+            # Django's SQLite backend, with writers queued on a lock of their own (core/sqlite).
+            "ENGINE": "villagehall.core.sqlite",
             "NAME": DATA_DIR / "villagehall.sqlite3",
             "OPTIONS": SQLITE_OPTIONS,
             # Opening SQLite and setting its pragmas costs more than most requests: keep it open.
@@ -113,7 +114,7 @@ def _database(url: str | None) -> dict:
         }
     config = dj_database_url.parse(url)
     if config["ENGINE"] == "django.db.backends.sqlite3":
-        config.update(OPTIONS=SQLITE_OPTIONS, CONN_MAX_AGE=None, CONN_HEALTH_CHECKS=True)
+        config.update(ENGINE="villagehall.core.sqlite", OPTIONS=SQLITE_OPTIONS, CONN_MAX_AGE=None, CONN_HEALTH_CHECKS=True)
     elif config["ENGINE"] == "django.db.backends.postgresql":
         config["OPTIONS"] = {
             "pool": {"min_size": 1, "max_size": int(env("DATABASE_POOL_MAX")), "timeout": 10},
