@@ -75,19 +75,20 @@ def write(db, text):
         cursor.execute("INSERT INTO notes (text) VALUES (%s)", [text])
 
 
+def write_from_another_connection(path, text, *, timeout=5):
+    db = writer(path, timeout=timeout)
+    begin(db)
+    write(db, text)
+    end(db)
+    db.close()
+
+
 def test_a_writer_waits_for_the_one_writing_and_goes_when_it_commits(path):
     first = writer(path)
     begin(first)
     write(first, "first")
 
-    def second():
-        db = writer(path)
-        begin(db)
-        write(db, "second")
-        end(db)
-        db.close()
-
-    thread, outcome = in_thread(second)
+    thread, outcome = in_thread(lambda: write_from_another_connection(path, "second"))
     thread.join(timeout=0.3)
     assert thread.is_alive(), "the second writer did not wait"
     end(first)
@@ -106,14 +107,7 @@ def test_the_lock_goes_with_a_rollback_and_with_a_closed_connection(path, how):
     else:
         first.close()
 
-    def second():
-        db = writer(path, timeout=0.5)
-        begin(db)
-        write(db, "kept")
-        end(db)
-        db.close()
-
-    thread, outcome = in_thread(second)
+    thread, outcome = in_thread(lambda: write_from_another_connection(path, "kept", timeout=0.5))
     thread.join(timeout=5)
     assert "error" not in outcome, outcome
     assert notes(path) == ["kept"]
