@@ -64,15 +64,17 @@ def _record_post(post):
     )
 
 
-def _conversation_changed(post):
+def _conversation_changed(post, **post_changes):
     """Mark a change to what the post's conversation shows (the post, its replies, reactions,
     links, closing): its own page, its neighbourhood's feed, the pages of the organisations it
-    is on or speaks for, and through the council's content version every other page."""
+    is on or speaks for, and through the council's content version every other page.
+
+    `post_changes` (its counts, say) are written to the post's row in the same statement."""
     from villagehall.people.models import Organisation
     from villagehall.places.models import Neighbourhood
 
     moved = {"conversation_version": F("conversation_version") + 1}
-    Post.objects.filter(pk=post.pk).update(**moved)
+    Post.objects.filter(pk=post.pk).update(**moved, **post_changes)
     if post.neighbourhood_id is not None:
         Neighbourhood.objects.filter(pk=post.neighbourhood_id).update(**moved)
     organisations = {post.organisation_id, post.acting_for_id} - {None}
@@ -151,12 +153,11 @@ def comment_create(*, author, post, body, parent=None, acting_for=None, at=None)
         comment.save(update_fields=["root"])
     # A reply waiting for a moderator changes what its author sees of the replies too.
     changed = {"comments_version": F("comments_version") + 1}
-    if state == State.PUBLISHED:
-        changed["comment_count"] = F("comment_count") + 1
-    Post.objects.filter(pk=post.pk).update(**changed)
-    if state == State.PUBLISHED:
-        _record_comment(comment, post)
-        _conversation_changed(post)
+    if state != State.PUBLISHED:
+        Post.objects.filter(pk=post.pk).update(**changed)
+        return comment
+    _record_comment(comment, post)
+    _conversation_changed(post, **changed, comment_count=F("comment_count") + 1)
     return comment
 
 
@@ -174,15 +175,22 @@ def reaction_toggle(*, person, post, kind, comment=None, at=None) -> bool:
         raise ValidationError("That comment belongs to another post.")
     if (comment or post).state != State.PUBLISHED or not post_visible_to(post=post, person=person):
         raise PermissionDenied("This cannot take reactions.")
-    target_model, target_pk = (Comment, comment.pk) if comment else (Post, post.pk)
     field = _count_field(kind)
+
+    def counted(step):
+        change = {field: F(field) + step}
+        if comment is None:
+            _conversation_changed(post, **change)
+        else:
+            Comment.objects.filter(pk=comment.pk).update(**change)
+            _conversation_changed(post)
+
     existing = Reaction.objects.filter(person=person, post=post, comment=comment, kind=kind)
     if comment is not None:
         Post.objects.filter(pk=post.pk).update(comments_version=F("comments_version") + 1)
     if existing.exists():
         existing.delete()
-        target_model.objects.filter(pk=target_pk).update(**{field: F(field) - 1})
-        _conversation_changed(post)
+        counted(-1)
         return False
     try:
         with transaction.atomic():
@@ -192,13 +200,12 @@ def reaction_toggle(*, person, post, kind, comment=None, at=None) -> bool:
     except IntegrityError:
         # A double click raced us to it: the reaction is there, which is what was asked.
         return True
-    target_model.objects.filter(pk=target_pk).update(**{field: F(field) + 1})
     interaction_record(
         kind=Interaction.Kind.REACTION, actor=person, at=reaction.created_at,
         neighbourhood=post.neighbourhood or (post.organisation.neighbourhood if post.organisation else None),
         group=community_space_of(post.organisation), thread=_thread_of(post), post=post,
     )
-    _conversation_changed(post)
+    counted(+1)
     return True
 
 
