@@ -60,13 +60,13 @@ def empty_cache():
 
 
 @pytest.fixture(autouse=True, scope="session")
-def councils_read_each_time():
+def rows_read_each_time():
     # Tests run inside transactions that are never committed, so PostgreSQL never announces
-    # their changes to the councils: a kept council row would go stale. tests/test_council_directory.py
-    # tries the kept rows with committed changes.
+    # their changes to councils or sessions: a kept row would go stale. The tests of kept
+    # rows (tests/test_council_directory.py, tests/test_kept_sessions.py) commit their changes.
     from django.conf import settings
 
-    settings.COUNCILS_KEPT_IN_PROCESS = False
+    settings.ROWS_KEPT_IN_PROCESS = False
 
 
 @pytest.fixture

@@ -9,7 +9,6 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from villagehall.conversation import services
-from villagehall.places.directory import APPLICATION_NAME
 from villagehall.places.models import Council
 from villagehall.places.selectors import COUNCILS, council_by_slug
 from tests.factories import CouncilFactory, NeighbourhoodFactory, PersonFactory, PostFactory
@@ -39,7 +38,7 @@ def kept(slug) -> bool:
 def listening(settings):
     if connection.vendor != "postgresql":
         pytest.skip("about PostgreSQL, which announces changes")
-    settings.COUNCILS_KEPT_IN_PROCESS = True
+    settings.ROWS_KEPT_IN_PROCESS = True
     council = CouncilFactory(slug="testborough", name="Testborough Council")
     assert within(5, lambda: kept("testborough")), "the listener never started"
     yield council
@@ -75,7 +74,7 @@ def test_losing_the_listening_connection_never_serves_an_old_council(listening):
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = %s AND datname = current_database()",
-            [APPLICATION_NAME],
+            [COUNCILS.kept.application_name],
         )
         assert cursor.fetchone() is not None
     Council.objects.filter(pk=listening.pk).update(name="Renamed while nobody listened")
@@ -93,9 +92,9 @@ def test_a_connection_that_does_not_hear_its_own_heartbeat_keeps_nothing(setting
 
     if connection.vendor != "postgresql":
         pytest.skip("about PostgreSQL, which announces changes")
-    settings.COUNCILS_KEPT_IN_PROCESS = True
+    settings.ROWS_KEPT_IN_PROCESS = True
     deaf = CouncilDirectory(RowLookup(Council, "slug"))
-    deaf.heartbeat_sql = "SELECT pg_notify('somewhere_else', %s)"
+    deaf.kept.heartbeat_channel = "somewhere_else"
     CouncilFactory(slug="testborough", name="Testborough Council")
     try:
         deadline = time.monotonic() + 2
@@ -113,7 +112,7 @@ def test_a_connection_that_does_not_hear_its_own_heartbeat_keeps_nothing(setting
 def on_sqlite(settings):
     if connection.vendor != "sqlite":
         pytest.skip("about SQLite, whose change counters say when to read again")
-    settings.COUNCILS_KEPT_IN_PROCESS = True
+    settings.ROWS_KEPT_IN_PROCESS = True
     return CouncilFactory(slug="testborough", name="Testborough Council")
 
 
