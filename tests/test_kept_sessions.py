@@ -1,0 +1,95 @@
+"""On PostgreSQL each server process keeps what it read with a signed-in reader's session
+(the session, the person, their PersonalVersion) and hears of every committed change to
+them: a returning reader's page asks nothing of the database for who they are, and signing
+out, a closed account, a new name or something new for them shows within moments."""
+
+import time
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from villagehall.core.models import Session
+from villagehall.core.sessions import KEPT_SESSIONS
+from villagehall.core.tenancy import council_scope
+from villagehall.notifications.services import notification_send
+from villagehall.people.models import Person
+from villagehall.places.selectors import COUNCILS
+from tests.factories import CouncilFactory, PersonFactory
+from tests.test_council_directory import within
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+HOME = "/testborough/"
+
+
+def session_read(client, address=HOME) -> bool:
+    """Return True if drawing the page read the reader's session from the database."""
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(address).status_code == 200
+    return any("core_session" in query["sql"] for query in queries)
+
+
+def page(client) -> str:
+    return client.get(HOME).content.decode()
+
+
+@pytest.fixture
+def reader(client, settings):
+    if connection.vendor != "postgresql":
+        pytest.skip("about PostgreSQL, which announces changes")
+    settings.ROWS_KEPT_IN_PROCESS = True
+    CouncilFactory(slug="testborough", name="Testborough Council")
+    person = PersonFactory(display_name="Sue Signed-In")
+    client.force_login(person)
+    assert within(5, lambda: not session_read(client)), "the session was never kept"
+    yield person
+    KEPT_SESSIONS.stop()
+    COUNCILS.stop()
+
+
+def test_a_returning_reader_is_known_without_reading_their_session(client, reader):
+    with CaptureQueriesContext(connection) as queries:
+        html = page(client)
+    assert "Sue Signed-In" in html
+    assert not any("core_session" in query["sql"] or "people_person" in query["sql"] for query in queries)
+
+
+def test_signing_out_elsewhere_signs_the_reader_out_here(client, reader):
+    # As another server process would: the row goes, and this process only hears of it.
+    Session.objects.filter(person_id=reader.pk).delete()
+    assert within(2, lambda: "Sign in" in page(client) and "Sue Signed-In" not in page(client))
+
+
+def test_a_closed_account_is_signed_out_within_moments(client, reader):
+    Person.objects.filter(pk=reader.pk).update(is_active=False)
+    assert within(2, lambda: "Sue Signed-In" not in page(client))
+    assert "Sign in" in page(client)
+
+
+def test_a_new_name_shows_within_moments(client, reader):
+    Person.objects.filter(pk=reader.pk).update(display_name="Sue Renamed")
+    assert within(2, lambda: "Sue Renamed" in page(client))
+
+
+def test_something_new_for_the_reader_shows_within_moments(client, reader):
+    assert "new)" not in page(client)
+    with council_scope(COUNCILS.get("testborough")):
+        notification_send(person=reader, text="Your post has a reply")
+    assert within(2, lambda: "(1 new)" in page(client))
+
+
+def test_someone_elses_change_leaves_the_reader_kept(client, reader):
+    other = PersonFactory(display_name="Olly Other")
+    Person.objects.filter(pk=other.pk).update(display_name="Olly Renamed")
+    time.sleep(0.5)  # for the announcement, which names the other person only, to arrive
+    assert not session_read(client)
+
+
+def test_a_request_that_may_have_written_reads_its_reader_afresh_next_time(client, reader):
+    # Nothing unread, so nothing is written and nothing announced: only the request itself
+    # can have dropped what this process kept for its reader.
+    assert client.post("/testborough/notifications/read/").status_code in (200, 302)
+    assert session_read(client)
+    assert not session_read(client)
+
