@@ -93,3 +93,18 @@ def test_a_request_that_may_have_written_reads_its_reader_afresh_next_time(clien
     assert session_read(client)
     assert not session_read(client)
 
+
+
+def test_a_returning_reader_gets_their_kept_feed_without_a_statement(client, reader, django_assert_num_queries):
+    from tests.factories import NeighbourhoodFactory, PostFactory
+
+    council = COUNCILS.get("testborough")
+    neighbourhood = NeighbourhoodFactory(council=council, slug="northfield", name="Northfield")
+    PostFactory(neighbourhood=neighbourhood, council=council, title="Library hours")
+    feed = "/testborough/northfield/"
+    for _ in range(2):  # the page, then the reader's own parts, kept
+        assert "Library hours" in client.get(feed).content.decode()
+    within(2, lambda: not session_read(client, feed))  # the posts' writes announced, the reader kept again
+    with django_assert_num_queries(0):
+        html = client.get(feed).content.decode()
+    assert "Library hours" in html and "Sue Signed-In" in html
