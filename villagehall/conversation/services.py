@@ -69,12 +69,23 @@ def _conversation_changed(post, **post_changes):
     links, closing): its own page, its neighbourhood's feed, the pages of the organisations it
     is on or speaks for, and through the council's content version every other page.
 
-    `post_changes` (its counts, say) are written to the post's row in the same statement."""
+    `post_changes` (its counts, say) are written to the post's row in the same statement.
+    A write that also records an interaction calls the two halves itself, recording between
+    them: every writer takes the post's row, then the rollups' rows, then the places' and the
+    council's, so two writers never each hold a row the other waits for."""
+    _post_changed(post, **post_changes)
+    _places_changed(post)
+
+
+def _post_changed(post, **post_changes):
+    Post.objects.filter(pk=post.pk).update(conversation_version=F("conversation_version") + 1, **post_changes)
+
+
+def _places_changed(post):
     from villagehall.people.models import Organisation
     from villagehall.places.models import Neighbourhood
 
     moved = {"conversation_version": F("conversation_version") + 1}
-    Post.objects.filter(pk=post.pk).update(**moved, **post_changes)
     if post.neighbourhood_id is not None:
         Neighbourhood.objects.filter(pk=post.neighbourhood_id).update(**moved)
     organisations = {post.organisation_id, post.acting_for_id} - {None}
@@ -156,8 +167,9 @@ def comment_create(*, author, post, body, parent=None, acting_for=None, at=None)
     if state != State.PUBLISHED:
         Post.objects.filter(pk=post.pk).update(**changed)
         return comment
+    _post_changed(post, **changed, comment_count=F("comment_count") + 1)
     _record_comment(comment, post)
-    _conversation_changed(post, **changed, comment_count=F("comment_count") + 1)
+    _places_changed(post)
     return comment
 
 
@@ -176,21 +188,11 @@ def reaction_toggle(*, person, post, kind, comment=None, at=None) -> bool:
     if (comment or post).state != State.PUBLISHED or not post_visible_to(post=post, person=person):
         raise PermissionDenied("This cannot take reactions.")
     field = _count_field(kind)
-
-    def counted(step):
-        change = {field: F(field) + step}
-        if comment is None:
-            _conversation_changed(post, **change)
-        else:
-            Comment.objects.filter(pk=comment.pk).update(**change)
-            _conversation_changed(post)
-
     existing = Reaction.objects.filter(person=person, post=post, comment=comment, kind=kind)
-    if comment is not None:
-        Post.objects.filter(pk=post.pk).update(comments_version=F("comments_version") + 1)
     if existing.exists():
         existing.delete()
-        counted(-1)
+        _reaction_counted(post, comment, field, -1)
+        _places_changed(post)
         return False
     try:
         with transaction.atomic():
@@ -200,13 +202,23 @@ def reaction_toggle(*, person, post, kind, comment=None, at=None) -> bool:
     except IntegrityError:
         # A double click raced us to it: the reaction is there, which is what was asked.
         return True
+    _reaction_counted(post, comment, field, +1)
     interaction_record(
         kind=Interaction.Kind.REACTION, actor=person, at=reaction.created_at,
         neighbourhood=post.neighbourhood or (post.organisation.neighbourhood if post.organisation else None),
         group=community_space_of(post.organisation), thread=_thread_of(post), post=post,
     )
-    counted(+1)
+    _places_changed(post)
     return True
+
+
+def _reaction_counted(post, comment, field, step):
+    """Count a reaction given or taken back on the post's row (and the comment's), the post's row first."""
+    if comment is None:
+        _post_changed(post, **{field: F(field) + step})
+    else:
+        _post_changed(post, comments_version=F("comments_version") + 1)
+        Comment.objects.filter(pk=comment.pk).update(**{field: F(field) + step})
 
 
 @transaction.atomic
