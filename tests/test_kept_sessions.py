@@ -108,3 +108,36 @@ def test_a_returning_reader_gets_their_kept_feed_without_a_statement(client, rea
     with django_assert_num_queries(0):
         html = client.get(feed).content.decode()
     assert "Library hours" in html and "Sue Signed-In" in html
+
+
+@pytest.fixture
+def reader_on_sqlite(client, settings):
+    if connection.vendor != "sqlite":
+        pytest.skip("about SQLite, whose change counters say when to read again")
+    settings.ROWS_KEPT_IN_PROCESS = True
+    CouncilFactory(slug="testborough", name="Testborough Council")
+    person = PersonFactory(display_name="Sue Signed-In")
+    client.force_login(person)
+    session_read(client)
+    return person
+
+
+def test_on_sqlite_a_reader_is_kept_until_the_database_is_written(client, reader_on_sqlite):
+    from tests.test_council_directory import in_another_thread
+
+    assert not session_read(client)
+    assert "Sue Signed-In" in page(client)
+    # Written by another connection, as by another thread or server process: read again at once.
+    in_another_thread(lambda: Person.objects.filter(pk=reader_on_sqlite.pk).update(display_name="Sue Renamed"))
+    assert session_read(client)
+    assert "Sue Renamed" in page(client)
+    in_another_thread(lambda: Session.objects.filter(person_id=reader_on_sqlite.pk).delete())
+    html = page(client)
+    assert "Sue Renamed" not in html and "Sign in" in html
+
+
+def test_on_sqlite_the_readers_own_write_is_seen_on_the_next_page(client, reader_on_sqlite):
+    assert "new)" not in page(client)
+    with council_scope(COUNCILS.get("testborough")):
+        notification_send(person=reader_on_sqlite, text="Your post has a reply")
+    assert "(1 new)" in page(client)

@@ -156,9 +156,8 @@ else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 # Sessions are read on every signed-in request: from the shared cache when there is one,
 # otherwise from the database with one prepared statement (villagehall.core.sessions).
-# On PostgreSQL, each server process keeps the councils' rows and the signed-in readers'
-# sessions, and hears of every change to them (core.kept_rows), instead of reading them
-# on every page.
+# The councils' rows and the signed-in readers' sessions are kept between requests for as
+# long as nothing has changed them (core.kept_rows), instead of being read on every page.
 ROWS_KEPT_IN_PROCESS = True
 
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db" if env("REDIS_URL") else "villagehall.core.sessions"

@@ -10,13 +10,14 @@ it when the session names the same person, and read them as before otherwise. Wi
 shared cache (REDIS_URL) the settings use Django's `cached_db` sessions instead, which read
 from the cache and fall back to the database.
 
-On PostgreSQL, where that statement is a round trip, each server process also keeps what
-it read for a signed-in reader (core.kept_rows) until triggers on the sessions, people and
-PersonalVersion tables announce a committed change to that person's rows (migration core
-0004, which names this CHANNEL); signing out, a new password, a deactivated account or a
-new reaction reaches every process within milliseconds of the commit. A request that may
-have written (not GET, HEAD or OPTIONS) drops its reader's rows from its own process as it
-finishes, so the page it redirects to is never drawn from what was kept before it.
+What was read for a signed-in reader is also kept (core.kept_rows): on SQLite by each
+connection until anything is written to the database, on PostgreSQL by each server process
+until triggers on the sessions, people and PersonalVersion tables announce a committed
+change to that person's rows (migration core 0004, which names this CHANNEL). Signing out,
+a new password, a deactivated account or a new reaction reaches every process within
+milliseconds of the commit. On PostgreSQL a request that may have written (not GET, HEAD
+or OPTIONS) also drops its reader's rows from its own process as it finishes, so the page
+it redirects to is never drawn from what was kept before it.
 """
 
 import json
