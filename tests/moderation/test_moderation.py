@@ -400,3 +400,21 @@ def test_a_moderator_of_one_council_has_no_say_in_another(client, scoped, post, 
             hide(moderator, post=elsewhere)
     assert Post.dangerously_unscoped.get(pk=elsewhere.pk).state == State.PUBLISHED
     assert not Comment.objects.exists()
+
+
+def test_a_long_queue_says_how_many_more_wait_behind_those_shown(client, scoped, post, moderator, monkeypatch):
+    monkeypatch.setattr(selectors, "QUEUE_AT_MOST", 2)
+    for n in range(3):
+        PostFactory(neighbourhood=post.neighbourhood, council=post.council, title=f"Held {n}", state=State.HELD)
+    client.force_login(moderator)
+    text = page(client, "/testborough/moderation/")
+    assert "Held 0" in text and "Held 1" in text and "Held 2" not in text
+    assert "1 more report or held item waits behind them" in text
+    PostFactory(neighbourhood=post.neighbourhood, council=post.council, title="Held 3", state=State.HELD)
+    assert "2 more reports or held items wait behind them" in page(client, "/testborough/moderation/")
+
+
+def test_a_short_queue_says_nothing_more_waits(client, scoped, post, moderator):
+    PostFactory(neighbourhood=post.neighbourhood, council=post.council, title="Held", state=State.HELD)
+    client.force_login(moderator)
+    assert "behind them" not in page(client, "/testborough/moderation/")

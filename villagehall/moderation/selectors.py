@@ -131,24 +131,35 @@ class QueueItem:
         return seen
 
 
-def moderation_queue() -> list[QueueItem]:
-    """Return what waits for the current council's moderators, oldest first: reported things and held posts and replies."""
-    items: dict[tuple, QueueItem] = {}
-    reports = (
-        Report.objects.filter(status=Report.Status.OPEN)
-        .select_related("reporter", "post__author", "comment__author", "comment__post", "person")
-        .order_by("created_at", "id")[:QUEUE_AT_MOST]
+def _waiting():
+    """The open reports, held posts and held replies of the current council, oldest first."""
+    return (
+        Report.objects.filter(status=Report.Status.OPEN).order_by("created_at", "id"),
+        Post.objects.filter(state=State.HELD).order_by("created_at", "id"),
+        Comment.objects.filter(state=State.HELD).order_by("created_at", "id"),
     )
-    for report in reports:
+
+
+def moderation_queue() -> list[QueueItem]:
+    """Return what waits for the current council's moderators, oldest first: reported things
+    and held posts and replies (the oldest QUEUE_AT_MOST of each)."""
+    reports, held_posts, held_comments = _waiting()
+    items: dict[tuple, QueueItem] = {}
+    reports = reports.select_related("reporter", "post__author", "comment__author", "comment__post", "person")
+    for report in reports[:QUEUE_AT_MOST]:
         key = (report.target_type, report.target_id)
         item = items.setdefault(key, QueueItem(report.target_type, report.target))
         item.reports.append(report)
-    for post in Post.objects.filter(state=State.HELD).select_related("author").order_by("created_at")[:QUEUE_AT_MOST]:
+    for post in held_posts.select_related("author")[:QUEUE_AT_MOST]:
         items.setdefault(("post", post.pk), QueueItem("post", post)).held = True
-    held_comments = Comment.objects.filter(state=State.HELD).select_related("author", "post").order_by("created_at")
-    for comment in held_comments[:QUEUE_AT_MOST]:
+    for comment in held_comments.select_related("author", "post")[:QUEUE_AT_MOST]:
         items.setdefault(("comment", comment.pk), QueueItem("comment", comment)).held = True
     return sorted(items.values(), key=lambda item: item.since)
+
+
+def moderation_queue_beyond() -> int:
+    """Return how many reports, held posts and held replies wait behind those the queue shows."""
+    return sum(max(0, waiting.count() - QUEUE_AT_MOST) for waiting in _waiting())
 
 
 @dataclass

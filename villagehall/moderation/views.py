@@ -98,7 +98,9 @@ def report_new(request, council_slug):
 @require_GET
 def queue_page(request, council_slug):
     _require(request, "moderation.moderate")
-    return _private(render(request, "moderation/queue.html", {"items": selectors.moderation_queue()}))
+    return _private(render(request, "moderation/queue.html", {
+        "items": selectors.moderation_queue(), "beyond": selectors.moderation_queue_beyond(),
+    }))
 
 
 def _moderate(request, *, target_type, target, content_post=None):
