@@ -34,14 +34,19 @@ def page(client) -> str:
     return client.get(HOME).content.decode()
 
 
-@pytest.fixture
-def reader(client, settings):
-    if connection.vendor != "postgresql":
-        pytest.skip("about PostgreSQL, which announces changes")
+def signed_in_with_rows_kept(client, settings, vendor, why):
+    if connection.vendor != vendor:
+        pytest.skip(why)
     settings.ROWS_KEPT_IN_PROCESS = True
     CouncilFactory(slug="testborough", name="Testborough Council")
     person = PersonFactory(display_name="Sue Signed-In")
     client.force_login(person)
+    return person
+
+
+@pytest.fixture
+def reader(client, settings):
+    person = signed_in_with_rows_kept(client, settings, "postgresql", "about PostgreSQL, which announces changes")
     assert within(5, lambda: not session_read(client)), "the session was never kept"
     yield person
     KEPT_SESSIONS.stop()
@@ -112,12 +117,9 @@ def test_a_returning_reader_gets_their_kept_feed_without_a_statement(client, rea
 
 @pytest.fixture
 def reader_on_sqlite(client, settings):
-    if connection.vendor != "sqlite":
-        pytest.skip("about SQLite, whose change counters say when to read again")
-    settings.ROWS_KEPT_IN_PROCESS = True
-    CouncilFactory(slug="testborough", name="Testborough Council")
-    person = PersonFactory(display_name="Sue Signed-In")
-    client.force_login(person)
+    person = signed_in_with_rows_kept(
+        client, settings, "sqlite", "about SQLite, whose change counters say when to read again"
+    )
     session_read(client)
     return person
 
