@@ -40,7 +40,8 @@ HEARTBEAT_SECONDS = 2
 
 
 class KeptRows:
-    """Rows by key, kept while the change notifications on `channel` are being heard."""
+    """Rows by key, kept while nothing has changed them: on SQLite by each connection, on
+    PostgreSQL by the process while the change notifications on `channel` are being heard."""
 
     def __init__(self, channel: str, *, max_rows: int = 10_000):
         self.channel = channel
