@@ -16,7 +16,7 @@ from datetime import date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 from django.db import connection, transaction
-from django.db.models import Count, F, Max, Min, Q, UniqueConstraint
+from django.db.models import F, Max, Min, Q, UniqueConstraint
 from django.utils import timezone as django_timezone
 
 from villagehall.analytics import metrics
@@ -417,7 +417,10 @@ def rollups_rebuild(*, council) -> RollupState:
     """Recount the council's weekly rollups from its interactions; return the new state."""
     with council_scope(council):
         planner_statistics_refresh(Interaction)
-        span = Interaction.objects.aggregate(first=Min("at"), last=Max("at"), count=Count("id"))
+        # Apart, the first and last are each one step down the council's index of times;
+        # asked beside the count, they would be read from every entry with it.
+        span = Interaction.objects.aggregate(first=Min("at")) | Interaction.objects.aggregate(last=Max("at"))
+        span["count"] = Interaction.objects.count()
         if span["first"] is not None:
             RebuildStatements(council, service_ids(), span["first"], span["last"]).run()
         else:
@@ -526,43 +529,48 @@ class RebuildStatements:
 
         A rebuild after an import finds most rows as they were. Deleting them all and
         writing them again would cost every row its index entries, twice; here a row is
-        deleted only if it is no longer counted, and written only if it is new or its
-        counts changed.
+        written only if it is new or its counts changed, and deleted only if it is no
+        longer counted.
         """
         table, new = model._meta.db_table, self.new(model)
         keys = rollup_key(model)
         values = [f.column for f in model._meta.concrete_fields if not f.primary_key and f.column not in keys]
         key, row = ", ".join(keys), ", ".join([*keys, *values])
         mine = f"SELECT {{}} FROM {table} WHERE council_id = {self.council}"
-        # Set differences, which the database works out by hashing or sorting each side once,
-        # rather than a look-up in the rollup's index for every row counted.
-        cursor.execute(
-            f"DELETE FROM {table} WHERE council_id = {self.council} AND ({key}) IN "
-            f"({mine.format(key)} EXCEPT SELECT {key} FROM {new})"
-        )
         changes = (f"DO UPDATE SET {', '.join(f'{v} = excluded.{v}' for v in values)}" if values else "DO NOTHING")
-        # In the order of the unique index, which then takes its new entries in order.
+        # A set difference, which the database works out by hashing or sorting each side
+        # once, rather than a look-up in the rollup's index for every row counted; written
+        # in the order of the unique index, which then takes its new entries in order.
         cursor.execute(
             f"INSERT INTO {table} ({row}) SELECT {row} FROM (SELECT {row} FROM {new} EXCEPT {mine.format(row)}) "
             f"changed WHERE true ORDER BY {key} ON CONFLICT ({key}) {changes}"
         )
+        # Every row counted is now in the table, once: any more of the council's rows are no
+        # longer counted. Most rebuilds find none, and counting is quicker than looking.
+        cursor.execute(f"SELECT ({mine.format('COUNT(*)')}) - (SELECT COUNT(*) FROM {new})")
+        if cursor.fetchone()[0]:
+            cursor.execute(
+                f"DELETE FROM {table} WHERE council_id = {self.council} AND ({key}) IN "
+                f"({mine.format(key)} EXCEPT SELECT {key} FROM {new})"
+            )
 
     @property
-    def every_row(self) -> str:
-        """Return the condition for the council's interactions, to be read from start to end.
+    def every_interaction(self) -> str:
+        """Return the council's interactions as FROM and WHERE, to be read from start to end.
 
-        A rebuild reads most of the table: SQLite, given the council's index, would read
-        the rows in the index's order, each from wherever it lies; told not to use it
-        (the unary plus), it reads the table straight through, far quicker.
+        A rebuild reads most of the table. SQLite, given any index that fits (the council's,
+        or the partial index of the services' interactions), reads the rows in the index's
+        order, each from wherever it lies; told to use none, it reads the table straight
+        through, several times quicker.
         """
-        return "i.council_id = {council}" if self.postgres else "+i.council_id = {council}"
+        return "{I} i WHERE i.council_id = {council}" if self.postgres else "{I} i NOT INDEXED WHERE i.council_id = {council}"
 
     def service_weeks(self, cursor) -> None:
         """Count each service's interactions by community and week, and each officer's by week."""
         # The service's side is read once, into a scratch table the rest is counted from.
         self.scratch(cursor, "rebuild_service_row", (
             "SELECT {week} AS week, i.id, i.at, i.kind, i.actor_id, i.acting_for_id, i.neighbourhood_id, i.group_id, "
-            f"i.thread_id FROM {{I}} i WHERE {self.every_row} AND +i.acting_for_id IN {{services}}"
+            f"i.thread_id FROM {self.every_interaction} AND i.acting_for_id IN {{services}}"
         ))
         for community_kind, column in (("neighbourhood", "neighbourhood_id"), ("group", "group_id")):
             # Each gap is between an interaction and the one before it in the same week; the
@@ -596,7 +604,7 @@ class RebuildStatements:
             "SELECT {week} AS week, i.neighbourhood_id, i.actor_id, COUNT(*) AS interactions, "
             "SUM(CASE WHEN i.channel <> 'online' THEN 1 ELSE 0 END) AS offline, "
             "SUM(CASE WHEN i.channel = 'assisted' THEN 1 ELSE 0 END) AS assisted "
-            f"FROM {{I}} i WHERE {self.every_row} AND i.neighbourhood_id IS NOT NULL "
+            f"FROM {self.every_interaction} AND i.neighbourhood_id IS NOT NULL "
             f"AND {self.community_side()} GROUP BY 1, 2, 3"
         ))
         self.execute(cursor, (
@@ -624,12 +632,13 @@ class RebuildStatements:
 
     def attendance(self, cursor) -> None:
         """Note who came to the services' own events, and in which week: people the service reached (see reach())."""
-        # `event_id IS NOT NULL` lets SQLite read through the small index of attendances.
+        # From the services' events to their attendances, by the small index of interactions
+        # at events (an event's interactions are its council's).
         self.scratch(cursor, "rebuild_attendance", (
             "SELECT {week} AS week, e.organiser_id AS service_id, i.neighbourhood_id, i.group_id, i.actor_id "
-            f"FROM {{I}} i JOIN {Event._meta.db_table} e ON e.id = i.event_id "
-            "WHERE i.council_id = {council} AND i.event_id IS NOT NULL AND i.kind = 'attendance' "
-            f"AND {self.community_side()} AND e.organiser_id IN {{services}}"
+            f"FROM {Event._meta.db_table} e JOIN {{I}} i ON i.event_id = e.id "
+            "WHERE e.council_id = {council} AND e.organiser_id IN {services} AND i.kind = 'attendance' "
+            f"AND {self.community_side()}"
         ))
 
     def threads(self, cursor) -> None:
@@ -644,8 +653,7 @@ class RebuildStatements:
         # Everything posted, said or reacted in those threads, read once.
         self.scratch(cursor, "rebuild_thread_row", (
             "SELECT i.thread_id, i.id, i.at, i.kind, i.actor_id, i.acting_for_id, i.neighbourhood_id, i.group_id, "
-            "{week} AS week FROM {I} i "
-            f"WHERE {self.every_row} AND i.kind IN {self.kinds(metrics.REACHING_KINDS)} "
+            f"{{week}} AS week FROM {self.every_interaction} AND i.kind IN {self.kinds(metrics.REACHING_KINDS)} "
             "AND +i.thread_id IN (SELECT thread_id FROM rebuild_thread_service)"
         ))
         # Label the thread's turns S (this service) or C (the community), leaving out other
@@ -728,17 +736,23 @@ class RebuildStatements:
 
     def addressed(self, cursor) -> None:
         """Note each community post addressed to a service, and when the service first answered it."""
+        # The answers are among the services' interactions, already read: each post finds its
+        # first in a small index of them, not among its thread's interactions in the table.
+        answers = self.kinds(metrics.ANSWER_KINDS)
+        cursor.execute(
+            f"CREATE INDEX rebuild_answer ON rebuild_service_row (thread_id, acting_for_id, at) WHERE kind IN {answers}"
+        )
         self.execute(cursor, (
             f"INSERT INTO {self.new(AddressedThread)} (council_id, thread_id, service_id, neighbourhood_id, "
             "group_id, posted_at, first_response_at, response_wait) "
-            "SELECT council_id, thread_id, service_id, neighbourhood_id, group_id, posted_at, first_response_at, "
+            "SELECT {council}, thread_id, service_id, neighbourhood_id, group_id, posted_at, first_response_at, "
             f"{microseconds_between_sql('first_response_at', 'posted_at')} FROM ("
-            "SELECT p.council_id, p.id AS thread_id, p.addressed_to_id AS service_id, p.neighbourhood_id, p.group_id, "
-            "p.at AS posted_at, (SELECT MIN(r.at) FROM {I} r WHERE r.thread_id = p.id AND r.id <> p.id "
-            f"AND r.acting_for_id = p.addressed_to_id AND r.kind IN {self.kinds(metrics.ANSWER_KINDS)} "
-            "AND r.at >= p.at) AS first_response_at "
-            "FROM {I} p WHERE p.council_id = {council} AND p.kind = 'post' AND p.thread_id = p.id "
-            f"AND p.addressed_to_id IN {{services}} AND {self.community_side('p')}) addressed"
+            "SELECT i.id AS thread_id, i.addressed_to_id AS service_id, i.neighbourhood_id, i.group_id, "
+            "i.at AS posted_at, (SELECT MIN(r.at) FROM rebuild_service_row r WHERE r.thread_id = i.id "
+            f"AND r.acting_for_id = i.addressed_to_id AND r.kind IN {answers} AND r.id <> i.id "
+            "AND r.at >= i.at) AS first_response_at "
+            f"FROM {self.every_interaction} AND i.kind = 'post' AND i.thread_id = i.id "
+            f"AND i.addressed_to_id IN {{services}} AND {self.community_side()}) addressed"
         ))
         within = metrics.ANSWER_WITHIN // timedelta(microseconds=1)
         self.execute(cursor, (
