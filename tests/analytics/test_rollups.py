@@ -119,6 +119,22 @@ def test_a_rebuild_replaces_every_row(hall):
     assert RollupState.objects.get().interactions == 1
 
 
+def test_a_rebuild_leaves_the_connection_as_it_found_it(hall):
+    # SQLite sorts a rebuild with helper threads and a smaller page cache; the web pages
+    # served on the same connection afterwards keep their own.
+    from django.db import connection
+
+    if connection.vendor != "sqlite":
+        pytest.skip("PostgreSQL's settings for a rebuild last only for its transaction")
+    hall.act("contact", by=hall.person(), at=utc(2026, 1, 6, 12))
+    with connection.cursor() as cursor:
+        before = [cursor.execute(f"PRAGMA {name}").fetchone()[0] for name in ("threads", "cache_size")]
+
+        rollups_rebuild(council=hall.council)
+
+        assert [cursor.execute(f"PRAGMA {name}").fetchone()[0] for name in ("threads", "cache_size")] == before
+
+
 def test_participants_are_counted_once_across_a_block_of_weeks(hall, health):
     # Weeks are kept in blocks of 62; one ends on Sunday 17 January 2027.
     first, second = hall.person(), hall.person()
