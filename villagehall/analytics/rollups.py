@@ -593,7 +593,8 @@ class RebuildStatements:
         order, each from wherever it lies; told to use none, it reads the table straight
         through, several times quicker.
         """
-        return "{I} i WHERE i.council_id = {council}" if self.postgres else "{I} i NOT INDEXED WHERE i.council_id = {council}"
+        hint = "" if self.postgres else " NOT INDEXED"
+        return f"{{I}} i{hint} WHERE i.council_id = {{council}}"
 
     def service_weeks(self, cursor) -> None:
         """Count each service's interactions by community and week, and each officer's by week."""
