@@ -3,6 +3,7 @@
 import io
 import json
 import re
+import threading
 from datetime import date
 
 import pytest
@@ -166,6 +167,31 @@ def test_threads_refer_to_posts_in_earlier_batches_and_earlier_imports(tmp_path,
     assert ok, err
     with council_scope(Council.objects.get(slug="example")):
         assert Interaction.objects.get(external_id="i4").thread.external_id == "i1"
+
+
+@pytest.mark.django_db
+def test_a_post_given_again_keeps_its_row_for_replies_in_the_next_batch(tmp_path, monkeypatch):
+    # The import numbers each post's row ahead and prepares the next batch while one is
+    # written; a post imported before keeps its row, and the next batch's replies follow it.
+    monkeypatch.setattr("villagehall.analytics.imports.BATCH_LINES", 2)
+    post, comment = EXAMPLE[8], EXAMPLE[9]
+    assert run_import(write(tmp_path, [*EXAMPLE[:8], {**post, "id": "a", "thread": None}]))[0]
+    council = Council.objects.get(slug="example")
+    with council_scope(council):
+        row = Interaction.objects.get(external_id="a").pk
+    again = [
+        {**post, "id": "a", "thread": None, "at": "2026-02-02T13:00:00Z"}, {**post, "id": "b", "thread": None},
+        {**comment, "id": "to-a", "thread": "a"}, {**comment, "id": "to-b", "thread": "b"},
+    ]
+
+    ok, _, err, _ = run_import(write(tmp_path, again, "again.jsonl"))
+
+    assert ok, err
+    with council_scope(council):
+        post_a = Interaction.objects.get(external_id="a")
+        threads = dict(Interaction.objects.filter(kind="comment").values_list("external_id", "thread__external_id"))
+    assert (post_a.pk, post_a.thread_id, post_a.at.hour) == (row, row, 13)
+    assert threads == {"to-a": "a", "to-b": "b"}
 
 
 @pytest.mark.parametrize("posts_remembered", [1, 1000])
@@ -395,16 +421,18 @@ def test_an_import_stopped_while_writing_leaves_no_reading_process_behind(tmp_pa
 
     monkeypatch.setattr("villagehall.analytics.imports.BATCH_LINES", 2)
     council = Council.objects.create(slug="example", name="Example")
-    # A long file with a bad third line: the first batch to report a bad line stops the import.
-    path = write(tmp_path, [*EXAMPLE[:2], {"type": "wave"}, *EXAMPLE[2:]] * 500)
+    # A long file with a bad twelfth line, after the first interactions are sent to be
+    # written: the first batch to report a bad line stops the import.
+    path = write(tmp_path, [*EXAMPLE, {"type": "wave"}] * 500)
 
     def stop(number, reason):
         raise RuntimeError(f"stopped at line {number}: {reason}")
 
-    with pytest.raises(RuntimeError, match="stopped at line 3"), council_scope(council):
+    with pytest.raises(RuntimeError, match="stopped at line 12"), council_scope(council):
         CouncilImport(council, on_error=stop).import_file(path)
 
     assert multiprocessing_children() == []
+    assert not [thread for thread in threading.enumerate() if thread.name.startswith("analytics-import-writer")]
 
 
 def multiprocessing_children():

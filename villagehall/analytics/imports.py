@@ -13,7 +13,9 @@ to in the database.
 
 The lines are read and checked in a second process while the first writes the batches
 read before, so that on two cores reading and writing run side by side. (In a second
-thread they would take turns: both need Python's interpreter lock.)
+thread they would take turns: both need Python's interpreter lock.) The writing process
+in turn prepares each batch's interactions while the database is still writing the
+batch before: a second thread waits on the database, which needs no interpreter lock.
 """
 
 from __future__ import annotations
@@ -21,6 +23,8 @@ from __future__ import annotations
 import json
 import multiprocessing
 import re
+from collections import deque
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 from hashlib import sha256
@@ -28,7 +32,7 @@ from typing import NamedTuple
 
 import orjson
 from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, IntegrityError, connection, connections
 from django.utils.functional import cached_property
 
 from villagehall.analytics.models import ImportedRecord, Interaction
@@ -232,6 +236,10 @@ class CouncilImport:
         self.batch: list[Pending] = []
         self.interactions: list[tuple] = []  # (number, *INTERACTION_VALUES)
         self.batch_errors: list[tuple[int, str]] = []
+        self.in_flight: InteractionsInFlight | None = None
+        # Posts of the batch being written that kept the row of an earlier import: the row
+        # numbered for each → the row it kept.
+        self.renumbered: dict[int, int] = {}
         # What the council already holds, and what earlier lines added: key → id, or
         # None until the line's batch is written.
         self.neighbourhoods: dict[str, int | None] = dict(Neighbourhood.objects.values_list("slug", "pk"))
@@ -241,7 +249,8 @@ class CouncilImport:
         self.projects = self._imported(ImportedRecord.Type.PROJECT)
         self.events = self._imported(ImportedRecord.Type.EVENT)
         self.interactions_written, self.next_statistics_refresh = 0, 10_000
-        self.staging = InteractionStaging(council)
+        self.writer = InteractionWriter(council)
+        self.post_ids: deque[int] = deque()  # row ids numbered ahead for the file's posts
         self.posts_written = RecentPosts()
         # A county's file names a hundred thousand people or more: they are written as
         # rows, without building a model object for each.
@@ -258,8 +267,9 @@ class CouncilImport:
         A forked process reads and checks the lines, batch by batch, knowing what this
         import knew when it began and learning each record of the file as it reads it;
         this process writes each batch in order, and alone touches the database.
-        `on_progress` is called with the bytes of each batch as it is written.
+        `on_progress` is called with the bytes of each batch as it is sent to be written.
         """
+        self._reserve_post_ids()
         receiving, sending = multiprocessing.Pipe(duplex=False)
         # Forked, the reader starts at once with what this process knows, where a fresh
         # interpreter would have to set Django up again. It only parses lines and writes to
@@ -279,7 +289,10 @@ class CouncilImport:
                     on_progress(size)
             if message[0] == "failed":
                 raise ImportReadFailed(message[1])
+            self.finish_interactions()
         finally:
+            # Before anything else uses the connection, however the import ends.
+            self.writer.stop()
             if reader.is_alive():
                 reader.terminate()
             reader.join()
@@ -439,9 +452,11 @@ class CouncilImport:
             return None
         if instant.tzinfo is None:
             return None
-        if len(at) == 20 and at[19] == "Z" and at[4] == "-" and at[13] == ":" and not self.staging.postgres:
-            # Whole seconds in UTC, as most files give them: SQLite's text for it is cut from the line.
-            instant = f"{at[:10]} {at[11:19]}"
+        if len(at) == 20 and at[19] == "Z" and at[4] == "-" and at[13] == ":":
+            # Whole seconds in UTC, as most files give them: PostgreSQL reads the line's text
+            # as it is, and SQLite's is cut from it; text also crosses to the writing process
+            # in half the time of a datetime.
+            instant = at if self.writer.postgres else f"{at[:10]} {at[11:19]}"
         else:
             instant = instant.astimezone(timezone.utc)
         references = []
@@ -500,23 +515,32 @@ class CouncilImport:
     # Writing ---------------------------------------------------------------------
 
     def flush(self) -> None:
-        """Write the batch's good lines and report its bad ones, in line order."""
+        """Write the batch's records, and send its interactions to be written after the batch before.
+
+        Its bad lines are reported, in line order, once its interactions are written
+        (`finish_interactions()`), since a reply's thread may yet turn out to be missing.
+        """
         by_type: dict[str, list[Pending]] = {type_: [] for type_ in FIELDS if type_ != "interaction"}
         for pending in self.batch:
             by_type[pending.type].append(pending)
+        # While the database writes the batch before, this batch's interactions are made
+        # into rows, unless they may refer to people, organisations or neighbourhoods that
+        # only this batch gives: those must be written first.
+        prepared = None
+        if not (by_type["neighbourhood"] or by_type["organisation"] or by_type["person"]):
+            prepared = self._prepare_interactions(self.interactions)
+        self.finish_interactions()
+        self._reserve_post_ids()
         # In the order records refer to each other, so every reference is written first.
         self._write_neighbourhoods(by_type["neighbourhood"])
         self._write_organisations(by_type["organisation"])
         self._write_people(by_type["person"])
         self._write_projects(by_type["project"])
         self._write_events(by_type["event"])
-        self.summary.records["interaction"] += self._write_interactions(self.interactions)
+        self._send_interactions(prepared or self._prepare_interactions(self.interactions))
         for type_, lines in by_type.items():
             self.summary.records[type_] += len(lines)
-        for number, reason in sorted(self.batch_errors):
-            self.summary.bad_lines += 1
-            self.on_error(number, reason)
-        self.batch, self.interactions, self.batch_errors = [], [], []
+        self.batch, self.interactions = [], []
 
     def _last_of_each(self, pendings, key):
         """Return the values of each record, the last line winning when an id comes twice."""
@@ -638,48 +662,117 @@ class CouncilImport:
             self.record_rows.insert([(type_.value, ext, obj.pk) for ext, obj in new.items()])
         registry.update((ext, obj.pk) for ext, obj in objects.items())
 
-    def _write_interactions(self, interactions) -> int:
-        """Write the batch's interactions; return how many were good."""
-        if not interactions:
-            return 0
-        organisations, places, people, events = self.organisations, self.neighbourhoods, self.people, self.events
-        post_row = self.posts_written.get
-        posts_here: dict[str, int] = {}  # a post's id → the first line of this batch that gave it
-        rows: dict[str, tuple] = {}
-        council = self.council.pk
-        for number, id_, at, kind, channel, actor, thread, acting_for, place, group, addressed_to, event in interactions:
+    def _reserve_post_ids(self) -> None:
+        """Keep row ids in hand for the posts of this batch and the next: every line might be one."""
+        if len(self.post_ids) < 2 * self.batch_lines:
+            self.post_ids.extend(self.writer.reserve_ids(4 * self.batch_lines))
+
+    def _prepare_interactions(self, interactions) -> PreparedInteractions:
+        """Make the batch's interaction lines into rows, as far as the records written so far allow.
+
+        Each post is given its row id here, so replies carry their thread from the start.
+        A line waits, as it came, if it refers to an event that this batch gives and that
+        has no row yet.
+        """
+        events, recent_posts, new_post_id = self.events, self.posts_written, self.post_ids.popleft
+        row = self._row_maker()
+        prepared = PreparedInteractions(lines=len(interactions))
+        rows, posts_here = prepared.rows, prepared.posts_here
+        for line in interactions:
+            number, id_, _, kind, _, _, _, *_, event = line
             if kind == "post":
                 posts_here.setdefault(id_, number)
+                # A post given again keeps its row: a batch cannot hold two rows for one id.
+                recent_posts.remember(id_, recent_posts.get(id_) or new_post_id())
             else:
-                self.posts_written.forget(id_)
+                recent_posts.forget(id_)
             # The last line with an id wins: a database cannot upsert one row twice in a statement.
             rows.pop(id_, None)
-            rows[id_] = (
-                number, council, id_, at, kind, people[actor], organisations.get(acting_for), places.get(place),
-                organisations.get(group), channel, thread, organisations.get(addressed_to), events.get(event),
-                post_row(thread),
+            if event is not None and event not in events:
+                rows[id_] = line
+                prepared.waiting.append((id_, line))
+            else:
+                rows[id_] = row(line)
+        return prepared
+
+    def _row_maker(self):
+        """Return a function making an interaction line into its prepared row (ROW_COLUMNS)."""
+        council, people, places, events = self.council.pk, self.people, self.neighbourhoods, self.events
+        organisation, post_row, sqlite = self.organisations.get, self.posts_written.get, not self.writer.postgres
+
+        def row(line):
+            number, id_, at, kind, channel, actor, thread, acting_for, place, group, addressed_to, event = line
+            if sqlite and type(at) is not str:
+                at = sqlite_instant(at)
+            if kind == "post":
+                row_id = thread_row = post_row(id_)
+            else:
+                row_id, thread_row = None, post_row(thread)
+            return (
+                number, thread, row_id, council, id_, at, kind, people[actor], organisation(acting_for),
+                places.get(place), organisation(group), channel, thread_row, organisation(addressed_to),
+                events.get(event),
             )
+
+        return row
+
+    def _send_interactions(self, prepared: PreparedInteractions) -> None:
+        """Finish the batch's rows, now that everything they refer to is written, and send them to be written."""
+        rows = prepared.rows
+        if prepared.waiting:
+            row = self._row_maker()
+            for id_, line in prepared.waiting:
+                if rows[id_] is line:
+                    rows[id_] = row(line)
+        if self.renumbered:
+            # Posts of the batch before that kept the row of an earlier import, with replies here.
+            renumbered = self.renumbered
+            for id_, row in rows.items():
+                if row[THREAD_ID] in renumbered:
+                    rows[id_] = (*row[:THREAD_ID], renumbered[row[THREAD_ID]], *row[THREAD_ID + 1:])
+            self.renumbered = {}
         # A reply whose post comes on a later line of this batch must find it imported before.
-        too_early = {key: row for key, row in rows.items() if posts_here.get(row[10], 0) > row[0]}
-        imported_before = self._posts_already_imported({row[10] for row in too_early.values()})
-        missing = [key for key, row in too_early.items() if row[10] not in imported_before]
-        bad = [(rows[key][0], rows[key][10]) for key in missing]
+        posts_here = prepared.posts_here
+        too_early = {key: row for key, row in rows.items() if posts_here.get(row[THREAD_EXTERNAL_ID], 0) > row[LINE]}
+        imported_before = self._posts_already_imported({row[THREAD_EXTERNAL_ID] for row in too_early.values()})
+        missing = [key for key, row in too_early.items() if row[THREAD_EXTERNAL_ID] not in imported_before]
+        bad = [(rows[key][LINE], rows[key][THREAD_EXTERNAL_ID]) for key in missing]
         for key in missing:
             del rows[key]
-        self.staging.load(list(rows.values()))
-        posts, missing_threads = self.staging.write()
-        self.posts_written.update(posts)
-        bad += missing_threads
-        for number, thread in bad:
-            self.batch_errors.append(
-                (number, f"thread “{thread}” is not a post given on an earlier line or imported before")
-            )
-        self.interactions_written += len(interactions) - len(bad)
+        # Those imported before are found by their ids, not by the row this batch numbered.
+        for key, row in too_early.items():
+            if key in rows:
+                rows[key] = (*row[:THREAD_ID], None, *row[THREAD_ID + 1:])
+        self.in_flight = InteractionsInFlight(prepared.lines, bad, self.batch_errors)
+        self.batch_errors = []
+        if rows:
+            self.writer.start(list(rows.values()))
+
+    def finish_interactions(self) -> None:
+        """Wait for the batch being written, then count its interactions and report its bad lines."""
+        in_flight, self.in_flight = self.in_flight, None
+        if in_flight is None:
+            return
+        if self.writer.in_flight is not None:
+            renumbered, missing_threads = self.writer.finish()
+            for external_id, numbered, kept in renumbered:
+                self.posts_written.remember(external_id, kept)
+                self.renumbered[numbered] = kept
+            in_flight.bad += missing_threads
+        errors = in_flight.errors + [
+            (number, f"thread “{thread}” is not a post given on an earlier line or imported before")
+            for number, thread in in_flight.bad
+        ]
+        written = in_flight.interactions - len(in_flight.bad)
+        self.summary.records["interaction"] += written
+        self.interactions_written += written
         if self.interactions_written >= self.next_statistics_refresh:
             # The table grows inside this one transaction; keep the planner's picture of it true.
             planner_statistics_refresh(Interaction)
             self.next_statistics_refresh *= 2
-        return len(interactions) - len(bad)
+        for number, reason in sorted(errors):
+            self.summary.bad_lines += 1
+            self.on_error(number, reason)
 
     def _posts_already_imported(self, external_ids) -> set[str]:
         if not external_ids:
@@ -689,11 +782,30 @@ class CouncilImport:
         ))
 
     def drop_scratch(self):
-        self.staging.drop()
+        self.writer.drop()
+
+
+@dataclass
+class PreparedInteractions:
+    """A batch's interactions made into rows, by id, but those still waiting (as their lines) for an event's row."""
+
+    lines: int
+    rows: dict[str, tuple] = field(default_factory=dict)
+    waiting: list[tuple[str, tuple]] = field(default_factory=list)
+    posts_here: dict[str, int] = field(default_factory=dict)  # a post's id → the first line giving it
+
+
+@dataclass
+class InteractionsInFlight:
+    """What is known of the batch being written: how many interactions, and its bad lines so far."""
+
+    interactions: int  # lines, each id counted as often as it is given
+    bad: list[tuple[int, str]]  # (line, thread) of replies whose thread was not found
+    errors: list[tuple[int, str]]  # (line, reason) found in reading
 
 
 class RecentPosts:
-    """The row ids of the posts an import wrote last, by external id, so their replies need no lookup.
+    """The row ids of the posts an import gave last, by external id, so their replies need no lookup.
 
     Replies mostly follow their posts within days, and so within the next few hundred
     thousand lines. Two generations of at most `generation` posts each keep memory bounded
@@ -710,8 +822,8 @@ class RecentPosts:
         row = self.recent.get(external_id)
         return self.older.get(external_id) if row is None else row
 
-    def update(self, posts) -> None:
-        self.recent.update(posts)
+    def remember(self, external_id, row_id) -> None:
+        self.recent[external_id] = row_id
         if len(self.recent) >= self.generation:
             self.older, self.recent = self.recent, {}
 
@@ -742,22 +854,32 @@ class RowWriter:
             cursor.executemany(self.sql, [(*row, *defaults) for row in rows])
 
 
-STAGED_COLUMNS = (
-    "line", "council_id", "external_id", "at", "kind", "actor_id", "acting_for_id", "neighbourhood_id", "group_id",
-    "channel", "thread_external_id", "addressed_to_id", "event_id", "thread_id",
-)
+# The columns written to an interaction's row, in order.
 WRITTEN_COLUMNS = (
     "council_id", "external_id", "at", "kind", "actor_id", "acting_for_id", "neighbourhood_id", "group_id",
     "channel", "thread_id", "addressed_to_id", "event_id",
 )
+# A prepared row: its line, its thread's id in the file, the row id numbered ahead for a
+# post (None for the rest), then the values written, so that a row's written part is a slice.
+ROW_COLUMNS = ("line", "thread_external_id", "id", *WRITTEN_COLUMNS)
+LINE, THREAD_EXTERNAL_ID, ROW_ID, KIND, THREAD_ID = 0, 1, 2, 6, 12
 
 
-class InteractionStaging:
-    """A scratch table that each batch of interactions is loaded into and written from, set by set.
+class InteractionWriter:
+    """Writes a batch of prepared interaction rows, on a thread of its own.
 
-    Loading is the quickest the database offers (COPY on PostgreSQL, executemany on
-    SQLite); the writes are then a few statements however long the batch: upsert the
-    posts, each its own thread, then upsert the rest with their threads joined in.
+    Nearly always the rows are new: a post's row id is numbered ahead (`reserve_ids()`)
+    so that replies already carry their thread, and the batch is added straight to the
+    table, by the quickest means the database offers (COPY on PostgreSQL, executemany
+    on SQLite). If an id was imported before, the unique index refuses the batch and it
+    is written again as upserts, from a scratch table, a few statements however long
+    the batch: the posts, each its own thread, then the rest with their threads. Replies
+    whose thread the import does not know are written that way too, their threads
+    looked up by their posts' ids.
+
+    A batch is written on the writing thread (`start()`, then `finish()`) on the import's
+    connection, which Django lets that thread use while the import leaves it alone:
+    between the two calls the import only prepares the next batch.
     """
 
     TABLE = "interaction_import"
@@ -765,100 +887,127 @@ class InteractionStaging:
     def __init__(self, council):
         self.council = council
         self.table = Interaction._meta.db_table
-        self.postgres = connection.vendor == "postgresql"
+        self.db = connections[DEFAULT_DB_ALIAS]  # the import's connection, which the writing thread borrows
+        self.postgres = self.db.vendor == "postgresql"
         self.made = False
-        self.non_posts = 0
+        self.writer: ThreadPoolExecutor | None = None
+        self.in_flight: Future | None = None
 
-    def load(self, rows):
-        with connection.cursor() as cursor:
-            if not self.made:
-                cursor.execute(
-                    f"CREATE TEMPORARY TABLE IF NOT EXISTS {self.TABLE} ("
-                    "line bigint, council_id bigint, external_id varchar(100), "
-                    f"at {'timestamptz' if self.postgres else 'datetime'}, kind varchar(12), actor_id bigint, "
-                    "acting_for_id bigint, neighbourhood_id bigint, group_id bigint, channel varchar(10), "
-                    "thread_external_id varchar(100), addressed_to_id bigint, event_id bigint, thread_id bigint)"
-                )
-            cursor.execute(f"{'TRUNCATE' if self.postgres else 'DELETE FROM'} {self.TABLE}")
+    # The writing thread ---------------------------------------------------------------
+
+    def start(self, rows) -> None:
+        """Write the rows on the writing thread."""
+        if self.writer is None:
+            self.db.inc_thread_sharing()
+            self.writer = ThreadPoolExecutor(1, thread_name_prefix="analytics-import-writer")
+        self.in_flight = self.writer.submit(self.write, rows)
+
+    def finish(self) -> tuple[list[tuple[str, int, int]], list[tuple[int, str]]]:
+        """Wait for the rows started last to be written; return what `write()` does."""
+        in_flight, self.in_flight = self.in_flight, None
+        return in_flight.result()
+
+    def stop(self) -> None:
+        """Wait for any batch still being written, and end the writing thread."""
+        if self.writer is not None:
+            self.writer.shutdown(wait=True)
+            self.writer = None
+            self.db.dec_thread_sharing()
+        self.in_flight = None
+
+    # Writing ----------------------------------------------------------------------------
+
+    def reserve_ids(self, count) -> range | list[int]:
+        """Return `count` row ids that no other row will take, for posts written later."""
+        with self.db.cursor() as cursor:
             if self.postgres:
-                with cursor.copy(f"COPY {self.TABLE} ({', '.join(STAGED_COLUMNS)}) FROM STDIN") as copy:
-                    for row in rows:
-                        copy.write_row(row)
-                if not self.made:
-                    # Nothing else analyses a temporary table, and unanalysed the planner may
-                    # scan every interaction for each batch; batches are alike, so once will do.
-                    cursor.execute(f"ANALYZE {self.TABLE}")
+                cursor.execute(f"SELECT nextval('{self.id_sequence}') FROM generate_series(1, %s)", [count])
+                return [row[0] for row in cursor.fetchall()]
+            # SQLite numbers past the highest id it has given out (AUTOINCREMENT); raising
+            # that mark keeps the ids for this import. No one else writes until it commits.
+            cursor.execute(
+                "SELECT max(coalesce((SELECT seq FROM sqlite_sequence WHERE name = %s), 0), "
+                f"coalesce((SELECT max(id) FROM {self.table}), 0))", [self.table],
+            )
+            last = cursor.fetchone()[0]
+            cursor.execute("DELETE FROM sqlite_sequence WHERE name = %s", [self.table])
+            cursor.execute("INSERT INTO sqlite_sequence (name, seq) VALUES (%s, %s)", [self.table, last + count])
+            return range(last + 1, last + count + 1)
+
+    def write(self, rows) -> tuple[list[tuple[str, int, int]], list[tuple[int, str]]]:
+        """Write the rows; return the posts that kept the row of an earlier import, as (external
+        id, row id numbered, row id kept), and the lines, and threads, of replies whose thread
+        was not found."""
+        known = [row for row in rows if row[THREAD_ID] is not None or row[THREAD_EXTERNAL_ID] is None]
+        with self.db.cursor() as cursor:
+            cursor.execute("SAVEPOINT interaction_batch")
+            try:
+                self._add(cursor, known)
+            except (IntegrityError, self.db.Database.IntegrityError):
+                # An id imported before: write the whole batch again, as upserts. (The
+                # bulk loads speak to the driver directly, which raises its own error.)
+                cursor.execute("ROLLBACK TO SAVEPOINT interaction_batch")
+                cursor.execute("RELEASE SAVEPOINT interaction_batch")
+                return self._upsert(rows)
+            cursor.execute("RELEASE SAVEPOINT interaction_batch")
+        if len(known) == len(rows):
+            return [], []
+        return self._upsert([row for row in rows if row[THREAD_ID] is None and row[THREAD_EXTERNAL_ID] is not None])
+
+    def _add(self, cursor, rows) -> None:
+        """Insert new rows: posts with the ids numbered for them, the rest numbered by the table."""
+        posts = [row[ROW_ID:] for row in rows if row[KIND] == "post"]
+        others = [row[ROW_ID + 1:] for row in rows if row[KIND] != "post"]
+        for columns, values in ((("id", *WRITTEN_COLUMNS), posts), (WRITTEN_COLUMNS, others)):
+            if not values:
+                continue
+            if self.postgres:
+                with cursor.copy(f"COPY {self.table} ({', '.join(columns)}) FROM STDIN") as copy:
+                    for value in values:
+                        copy.write_row(value)
             else:
                 # Straight to sqlite3: Django's cursor wrapper would rewrite every row's parameters.
                 cursor.cursor.executemany(
-                    f"INSERT INTO {self.TABLE} ({', '.join(STAGED_COLUMNS)}) VALUES ({', '.join(['?'] * len(STAGED_COLUMNS))})",
-                    [(*row[:3], row[3] if type(row[3]) is str else sqlite_instant(row[3]), *row[4:]) for row in rows],
+                    f"INSERT INTO {self.table} ({', '.join(columns)}) VALUES ({', '.join(['?'] * len(columns))})", values,
                 )
-        self.made = True
-        self.non_posts = sum(row[4] != "post" for row in rows)
-        # Replies whose post this import has not written: their threads are looked up.
-        self.threads_to_find = sum(row[10] is not None and row[13] is None for row in rows)
 
-    def missing_threads(self) -> list[tuple[int, str]]:
-        """Return the lines, and threads, of staged replies whose thread is no post in the database."""
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"SELECT line, thread_external_id FROM {self.TABLE} s WHERE s.kind <> 'post' "
-                f"AND s.thread_external_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM {self.table} p "
-                f"WHERE p.council_id = %s AND p.external_id = s.thread_external_id AND p.kind = 'post')",
-                [self.council.pk],
-            )
-            return cursor.fetchall()
-
-    def write(self) -> tuple[list[tuple[str, int]], list[tuple[int, str]]]:
-        """Write the staged batch.
-
-        Return the posts written, as (external id, row id), and the lines, and threads, of
-        replies whose thread was not found.
-        """
+    def _upsert(self, rows) -> tuple[list[tuple[str, int, int]], list[tuple[int, str]]]:
+        """Write the rows through the scratch table, as upserts; return what `write()` does."""
+        posts = {row[ROW_COLUMNS.index("external_id")]: row[ROW_ID] for row in rows if row[KIND] == "post"}
+        # A reply to a post of this batch finds its thread by the post's id in the file:
+        # the post may keep the row of an earlier import.
+        rows = [
+            (*row[:THREAD_ID], None, *row[THREAD_ID + 1:]) if row[THREAD_EXTERNAL_ID] in posts else row for row in rows
+        ]
+        self._load(rows)
+        non_posts = len(rows) - len(posts)
+        threads_to_find = sum(row[THREAD_ID] is None and row[THREAD_EXTERNAL_ID] is not None for row in rows)
         columns = ", ".join(WRITTEN_COLUMNS)
         updates = ", ".join(f"{c} = excluded.{c}" for c in WRITTEN_COLUMNS[2:])
         # The conflict target names the partial unique index on (council, external_id);
         # PostgreSQL and SQLite read it alike.
-        upsert = f"ON CONFLICT (council_id, external_id) WHERE external_id IS NOT NULL DO UPDATE SET {updates}"
+        conflict = "ON CONFLICT (council_id, external_id) WHERE external_id IS NOT NULL DO UPDATE SET"
         staged = [f"s.{c}" for c in WRITTEN_COLUMNS]
-        with connection.cursor() as cursor:
-            if self.postgres:
-                # Each post takes its id from the sequence first, so it can be its own thread
-                # as it is written, instead of being written again.
-                post_updates = ", ".join(
-                    f"{c} = {self.table}.id" if c == "thread_id" else f"{c} = excluded.{c}" for c in WRITTEN_COLUMNS[2:]
-                )
-                cursor.execute(
-                    f"INSERT INTO {self.table} (id, {columns}) "
-                    f"SELECT s.id, {', '.join('s.id' if c == 's.thread_id' else c for c in staged)} FROM ("
-                    f"SELECT nextval('{self.id_sequence}') AS id, * FROM {self.TABLE} "
-                    "WHERE kind = 'post') s WHERE true "
-                    f"ON CONFLICT (council_id, external_id) WHERE external_id IS NOT NULL DO UPDATE SET {post_updates} "
-                    "RETURNING external_id, id"
-                )
-                posts = cursor.fetchall()
-            else:
-                cursor.execute(
-                    f"INSERT INTO {self.table} ({columns}) "
-                    f"SELECT {', '.join('NULL' if c == 's.thread_id' else c for c in staged)} "
-                    f"FROM {self.TABLE} s WHERE s.kind = 'post' {upsert} RETURNING external_id, id"
-                )
-                posts = cursor.fetchall()
-                cursor.execute(
-                    f"UPDATE {self.table} SET thread_id = {self.table}.id FROM {self.TABLE} s "
-                    f"WHERE {self.table}.council_id = %s AND {self.table}.external_id = s.external_id "
-                    f"AND s.kind = 'post' AND {self.table}.kind = 'post'",
-                    [self.council.pk],
-                )
-            # Replies to posts this import wrote carry their thread's row; only the others'
-            # threads are looked up, by their posts' ids.
+        with self.db.cursor() as cursor:
+            # Each post is its own thread: a new one under the id numbered for it, one
+            # imported before under its own.
+            post_updates = ", ".join(
+                f"{c} = {self.table}.id" if c == "thread_id" else f"{c} = excluded.{c}" for c in WRITTEN_COLUMNS[2:]
+            )
+            cursor.execute(
+                f"INSERT INTO {self.table} (id, {columns}) "
+                f"SELECT s.id, {', '.join('s.id' if c == 's.thread_id' else c for c in staged)} "
+                f"FROM {self.TABLE} s WHERE s.kind = 'post' {conflict} {post_updates} RETURNING external_id, id"
+            )
+            renumbered = [(external_id, posts[external_id], id_) for external_id, id_ in cursor.fetchall()
+                          if posts[external_id] != id_]
             cursor.execute(
                 f"INSERT INTO {self.table} ({columns}) SELECT {', '.join(staged)} FROM {self.TABLE} s "
-                f"WHERE s.kind <> 'post' AND (s.thread_id IS NOT NULL OR s.thread_external_id IS NULL) {upsert}"
+                f"WHERE s.kind <> 'post' AND (s.thread_id IS NOT NULL OR s.thread_external_id IS NULL) "
+                f"{conflict} {updates}"
             )
             written = cursor.rowcount
-            if self.threads_to_find:
+            if threads_to_find:
                 # A reply whose thread is not found is left out, and counted; only then are the
                 # missing threads looked for, so a good batch costs no lookup of its own.
                 # Each thread by its own look-up in the unique index, whatever the planner
@@ -871,17 +1020,55 @@ class InteractionStaging:
                     f"FROM {self.TABLE} s WHERE s.kind <> 'post' AND s.thread_id IS NULL "
                     "AND s.thread_external_id IS NOT NULL) "
                     f"INSERT INTO {self.table} ({columns}) SELECT {columns} FROM found "
-                    f"WHERE found.thread_id IS NOT NULL {upsert}"
+                    f"WHERE found.thread_id IS NOT NULL {conflict} {updates}"
                 )
                 written += cursor.rowcount
-        return posts, (self.missing_threads() if written < self.non_posts else [])
+        return renumbered, (self._missing_threads() if written < non_posts else [])
+
+    def _load(self, rows) -> None:
+        """Fill the scratch table with the rows."""
+        with self.db.cursor() as cursor:
+            if not self.made:
+                cursor.execute(
+                    f"CREATE TEMPORARY TABLE IF NOT EXISTS {self.TABLE} ("
+                    "line bigint, thread_external_id varchar(100), id bigint, council_id bigint, "
+                    f"external_id varchar(100), at {'timestamptz' if self.postgres else 'datetime'}, "
+                    "kind varchar(12), actor_id bigint, acting_for_id bigint, neighbourhood_id bigint, "
+                    "group_id bigint, channel varchar(10), thread_id bigint, addressed_to_id bigint, event_id bigint)"
+                )
+            cursor.execute(f"{'TRUNCATE' if self.postgres else 'DELETE FROM'} {self.TABLE}")
+            if self.postgres:
+                with cursor.copy(f"COPY {self.TABLE} ({', '.join(ROW_COLUMNS)}) FROM STDIN") as copy:
+                    for row in rows:
+                        copy.write_row(row)
+                if not self.made:
+                    # Nothing else analyses a temporary table, and unanalysed the planner may
+                    # scan every interaction for each batch; batches are alike, so once will do.
+                    cursor.execute(f"ANALYZE {self.TABLE}")
+            else:
+                cursor.cursor.executemany(
+                    f"INSERT INTO {self.TABLE} ({', '.join(ROW_COLUMNS)}) VALUES ({', '.join(['?'] * len(ROW_COLUMNS))})",
+                    rows,
+                )
+        self.made = True
+
+    def _missing_threads(self) -> list[tuple[int, str]]:
+        """Return the lines, and threads, of staged replies whose thread is no post in the database."""
+        with self.db.cursor() as cursor:
+            cursor.execute(
+                f"SELECT line, thread_external_id FROM {self.TABLE} s WHERE s.kind <> 'post' "
+                f"AND s.thread_external_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM {self.table} p "
+                f"WHERE p.council_id = %s AND p.external_id = s.thread_external_id AND p.kind = 'post')",
+                [self.council.pk],
+            )
+            return cursor.fetchall()
 
     @cached_property
     def id_sequence(self) -> str:
-        with connection.cursor() as cursor:
+        with self.db.cursor() as cursor:
             cursor.execute("SELECT pg_get_serial_sequence(%s, 'id')", [self.table])
             return cursor.fetchone()[0]
 
     def drop(self):
-        with connection.cursor() as cursor:
+        with self.db.cursor() as cursor:
             cursor.execute(f"DROP TABLE IF EXISTS {self.TABLE}")
