@@ -33,7 +33,6 @@ from typing import NamedTuple
 import orjson
 from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.db import DEFAULT_DB_ALIAS, IntegrityError, connection, connections
-from django.utils.functional import cached_property
 
 from villagehall.analytics.models import ImportedRecord, Interaction
 from villagehall.analytics.rollups import planner_statistics_refresh, sqlite_instant
@@ -254,7 +253,7 @@ class CouncilImport:
         self.posts_written = RecentPosts()
         # A county's file names a hundred thousand people or more: they are written as
         # rows, without building a model object for each.
-        self.person_rows = RowWriter(Person, {"password": UNUSABLE_PASSWORD}, ["username", "email", "display_name"])
+        self.person_rows = RowWriter(Person, {"password": UNUSABLE_PASSWORD}, ["id", "username", "email", "display_name"])
         self.record_rows = RowWriter(ImportedRecord, {"council": council}, ["type", "external_id", "object_id"])
 
     @staticmethod
@@ -569,17 +568,17 @@ class CouncilImport:
         if existing:
             self._rename_people({pk: records[ext]["name"] for ext, pk in existing.items()})
         if new:
-            handles = {self._handle(ext): ext for ext in new}
-            self.person_rows.insert(
-                [(handle, f"{handle}@invalid", records[ext]["name"]) for handle, ext in handles.items()]
-            )
-            for handle, pk in self._people_by_handle(list(handles)):
-                self.people[handles[handle]] = pk
+            # Numbered ahead, so their rows need not be read back.
+            self.people.update(zip(new, self.writer.reserve_ids(Person, len(new))))
+            self.person_rows.insert([
+                (self.people[ext], handle, f"{handle}@invalid", records[ext]["name"])
+                for ext, handle in ((ext, self._handle(ext)) for ext in new)
+            ])
             self.record_rows.insert([(ImportedRecord.Type.PERSON.value, ext, self.people[ext]) for ext in new])
-        # A person's memberships become those the file lists.
+        # A person's memberships become those the file lists (someone new has none yet).
         wanted = {(self.people[ext], self.organisations[slug]) for ext, v in records.items() for slug in v["member_of"]}
-        current = list(Membership.objects.filter(person_id__in=[self.people[ext] for ext in records])
-                       .values_list("pk", "person_id", "organisation_id"))
+        current = list(Membership.objects.filter(person_id__in=list(existing.values()))
+                       .values_list("pk", "person_id", "organisation_id")) if existing else []
         Membership.objects.filter(pk__in=[pk for pk, *key in current if tuple(key) not in wanted]).delete()
         have = {tuple(key) for pk, *key in current}
         Membership.objects.bulk_create([
@@ -592,16 +591,6 @@ class CouncilImport:
         # receive mail, and a handle that stays the same however often the file comes in.
         digest = sha256(f"{self.council.pk}:{external_id}".encode()).hexdigest()[:20]
         return f"imported-{self.council.slug}-{digest}"
-
-    @staticmethod
-    def _people_by_handle(handles):
-        table = Person._meta.db_table
-        with connection.cursor() as cursor:
-            for start in range(0, len(handles), 900):
-                chunk = handles[start:start + 900]
-                cursor.execute(f"SELECT username, id FROM {table} WHERE username IN ({', '.join(['%s'] * len(chunk))})",
-                               chunk)
-                yield from cursor.fetchall()
 
     @staticmethod
     def _rename_people(names: dict[int, str]):
@@ -665,7 +654,7 @@ class CouncilImport:
     def _reserve_post_ids(self) -> None:
         """Keep row ids in hand for the posts of this batch and the next: every line might be one."""
         if len(self.post_ids) < 2 * self.batch_lines:
-            self.post_ids.extend(self.writer.reserve_ids(4 * self.batch_lines))
+            self.post_ids.extend(self.writer.reserve_ids(Interaction, 4 * self.batch_lines))
 
     def _prepare_interactions(self, interactions) -> PreparedInteractions:
         """Make the batch's interaction lines into rows, as far as the records written so far allow.
@@ -845,13 +834,19 @@ class RowWriter:
         fields = [f for f in model._meta.concrete_fields if not f.primary_key and f.name not in varying]
         self.columns = [model._meta.get_field(name).column for name in varying] + [f.column for f in fields]
         self.defaults = tuple(f.get_db_prep_save(f.pre_save(template, add=True), connection) for f in fields)
-        self.sql = (f"INSERT INTO {model._meta.db_table} ({', '.join(self.columns)}) "
+        self.table = model._meta.db_table
+        self.sql = (f"INSERT INTO {self.table} ({', '.join(self.columns)}) "
                     f"VALUES ({', '.join(['%s'] * len(self.columns))})")
 
     def insert(self, rows) -> None:
         defaults = self.defaults
         with connection.cursor() as cursor:
-            cursor.executemany(self.sql, [(*row, *defaults) for row in rows])
+            if connection.vendor == "postgresql":
+                with cursor.copy(f"COPY {self.table} ({', '.join(self.columns)}) FROM STDIN") as copy:
+                    for row in rows:
+                        copy.write_row((*row, *defaults))
+            else:
+                cursor.executemany(self.sql, [(*row, *defaults) for row in rows])
 
 
 # The columns written to an interaction's row, in order.
@@ -917,21 +912,23 @@ class InteractionWriter:
 
     # Writing ----------------------------------------------------------------------------
 
-    def reserve_ids(self, count) -> range | list[int]:
-        """Return `count` row ids that no other row will take, for posts written later."""
+    def reserve_ids(self, model, count) -> range | list[int]:
+        """Return `count` row ids of the model's table that no other row will take."""
+        table = model._meta.db_table
         with self.db.cursor() as cursor:
             if self.postgres:
-                cursor.execute(f"SELECT nextval('{self.id_sequence}') FROM generate_series(1, %s)", [count])
+                cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
+                               [table, count])
                 return [row[0] for row in cursor.fetchall()]
             # SQLite numbers past the highest id it has given out (AUTOINCREMENT); raising
             # that mark keeps the ids for this import. No one else writes until it commits.
             cursor.execute(
                 "SELECT max(coalesce((SELECT seq FROM sqlite_sequence WHERE name = %s), 0), "
-                f"coalesce((SELECT max(id) FROM {self.table}), 0))", [self.table],
+                f"coalesce((SELECT max(id) FROM {table}), 0))", [table],
             )
             last = cursor.fetchone()[0]
-            cursor.execute("DELETE FROM sqlite_sequence WHERE name = %s", [self.table])
-            cursor.execute("INSERT INTO sqlite_sequence (name, seq) VALUES (%s, %s)", [self.table, last + count])
+            cursor.execute("DELETE FROM sqlite_sequence WHERE name = %s", [table])
+            cursor.execute("INSERT INTO sqlite_sequence (name, seq) VALUES (%s, %s)", [table, last + count])
             return range(last + 1, last + count + 1)
 
     def write(self, rows) -> tuple[list[tuple[str, int, int]], list[tuple[int, str]]]:
@@ -1062,12 +1059,6 @@ class InteractionWriter:
                 [self.council.pk],
             )
             return cursor.fetchall()
-
-    @cached_property
-    def id_sequence(self) -> str:
-        with self.db.cursor() as cursor:
-            cursor.execute("SELECT pg_get_serial_sequence(%s, 'id')", [self.table])
-            return cursor.fetchone()[0]
 
     def drop(self):
         with self.db.cursor() as cursor:
