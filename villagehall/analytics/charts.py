@@ -7,15 +7,22 @@ and downloadable as CSV, which is also what a screen reader reads.
 """
 
 import csv
+import html
 import io
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
 
 from villagehall.analytics import metrics
+
+
+def escape(value) -> str:
+    """Escape text for HTML as Django's `escape` does, without the wrapping that lets it take
+    lazy text (`str()` resolves that): a year's table of a thousand rows spent 20 ms in it."""
+    return html.escape(str(value))
+
 
 NO_DATA = "—"
 

@@ -289,6 +289,9 @@ class CouncilImport:
             if message[0] == "failed":
                 raise ImportReadFailed(message[1])
             self.finish_interactions()
+            # The pages read people, memberships and the rest from the moment the import
+            # commits, sooner than PostgreSQL's own statistics catch up with a large file.
+            planner_statistics_refresh(Interaction, Person, Membership, ImportedRecord, Event, Project, ProjectPartner)
         finally:
             # Before anything else uses the connection, however the import ends.
             self.writer.stop()
