@@ -671,7 +671,7 @@ class CouncilImport:
         prepared = PreparedInteractions(lines=len(interactions))
         rows, posts_here = prepared.rows, prepared.posts_here
         for line in interactions:
-            number, id_, _, kind, _, _, _, *_, event = line
+            number, id_, kind, event = line[0], line[1], line[3], line[11]
             if kind == "post":
                 posts_here.setdefault(id_, number)
                 # A post given again keeps its row: a batch cannot hold two rows for one id.
