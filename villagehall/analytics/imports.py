@@ -722,7 +722,7 @@ class CouncilImport:
             renumbered = self.renumbered
             for id_, row in rows.items():
                 if row[THREAD_ID] in renumbered:
-                    rows[id_] = (*row[:THREAD_ID], renumbered[row[THREAD_ID]], *row[THREAD_ID + 1:])
+                    rows[id_] = with_thread(row, renumbered[row[THREAD_ID]])
             self.renumbered = {}
         # A reply whose post comes on a later line of this batch must find it imported before.
         posts_here = prepared.posts_here
@@ -735,7 +735,7 @@ class CouncilImport:
         # Those imported before are found by their ids, not by the row this batch numbered.
         for key, row in too_early.items():
             if key in rows:
-                rows[key] = (*row[:THREAD_ID], None, *row[THREAD_ID + 1:])
+                rows[key] = with_thread(row, None)
         self.in_flight = InteractionsInFlight(prepared.lines, bad, self.batch_errors)
         self.batch_errors = []
         if rows:
@@ -861,7 +861,14 @@ WRITTEN_COLUMNS = (
 # A prepared row: its line, its thread's id in the file, the row id numbered ahead for a
 # post (None for the rest), then the values written, so that a row's written part is a slice.
 ROW_COLUMNS = ("line", "thread_external_id", "id", *WRITTEN_COLUMNS)
-LINE, THREAD_EXTERNAL_ID, ROW_ID, KIND, THREAD_ID = 0, 1, 2, 6, 12
+LINE, THREAD_EXTERNAL_ID, ROW_ID, EXTERNAL_ID, KIND, THREAD_ID = (
+    ROW_COLUMNS.index(c) for c in ("line", "thread_external_id", "id", "external_id", "kind", "thread_id")
+)
+
+
+def with_thread(row: tuple, thread_id: int | None) -> tuple:
+    """Return the prepared row with another thread's row id (None: found by the thread's id in the file)."""
+    return (*row[:THREAD_ID], thread_id, *row[THREAD_ID + 1:])
 
 
 class InteractionWriter:
@@ -984,11 +991,11 @@ class InteractionWriter:
 
     def _upsert(self, rows) -> tuple[list[tuple[str, int, int]], list[tuple[int, str]]]:
         """Write the rows through the scratch table, as upserts; return what `write()` does."""
-        posts = {row[ROW_COLUMNS.index("external_id")]: row[ROW_ID] for row in rows if row[KIND] == "post"}
+        posts = {row[EXTERNAL_ID]: row[ROW_ID] for row in rows if row[KIND] == "post"}
         # A reply to a post of this batch finds its thread by the post's id in the file:
         # the post may keep the row of an earlier import.
         rows = [
-            (*row[:THREAD_ID], None, *row[THREAD_ID + 1:]) if row[THREAD_EXTERNAL_ID] in posts else row for row in rows
+            with_thread(row, None) if row[THREAD_EXTERNAL_ID] in posts else row for row in rows
         ]
         self._load(rows)
         non_posts = len(rows) - len(posts)
