@@ -3,6 +3,7 @@
 import csv
 import io
 import json
+import threading
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -64,3 +65,27 @@ def test_report_refuses_an_unknown_council_and_bad_arguments(db):
         call_command("analytics", "report", "--council", "nowhere", "--weeks", "0")
     with pytest.raises(CommandError):
         call_command("analytics", "report", "--council", "nowhere", "--until", "1 Feb")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_report_counts_people_reached_on_a_second_connection_beside_the_other_reads(world):
+    """Outside a transaction, people reached (the longest read) is counted on a connection of its own."""
+    from django.db import connection
+
+    statements = []
+
+    def note(execute, sql, params, many, context):
+        statements.append(sql)
+        return execute(sql, params, many, context)
+
+    report("--weeks", "4", "--until", "2026-02-01")  # counts the rollups first
+    with connection.execute_wrapper(note):
+        data = json.loads(report("--weeks", "4", "--until", "2026-02-01", "--format", "json"))
+
+    assert [p["people_reached"] for p in data["pairs"]] == [1, 0]
+    assert any("analytics_servicewee" in sql for sql in statements)
+    assert not any("analytics_reachweek" in sql for sql in statements)  # read on the other connection
+    for thread in threading.enumerate():
+        if thread.name.startswith("health-read"):
+            thread.join(timeout=5)
+            assert not thread.is_alive()
