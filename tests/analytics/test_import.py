@@ -8,6 +8,7 @@ from datetime import date
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import connection
 
 from villagehall.analytics.models import ImportedRecord, Interaction
 from villagehall.analytics.selectors import relationship_health_for_council
@@ -263,6 +264,70 @@ def test_a_bad_file_leaves_an_earlier_import_as_it_was(tmp_path):
 
 GOOD_INTERACTION = {"type": "interaction", "id": "i9", "at": "2026-02-02T12:00:00Z", "actor": "p2",
                     "neighbourhood": "northfield", "kind": "comment", "thread": "i1"}
+
+
+sqlite_only = pytest.mark.skipif(
+    connection.vendor != "sqlite", reason="only SQLite sets the interactions' indexes aside (PostgreSQL keeps them)",
+)
+
+
+def interaction_indexes() -> dict[str, str]:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = %s AND sql IS NOT NULL",
+                       [Interaction._meta.db_table])
+        return dict(cursor.fetchall())
+
+
+def indexes_dropped_by(path) -> tuple[bool, list[str]]:
+    """Import the file; return whether it was imported and the indexes it dropped on the way."""
+    statements = []
+
+    def note(execute, sql, params, many, context):
+        statements.append(sql)
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(note):
+        ok, *_ = run_import(path)
+    return ok, [sql.split('"')[1] for sql in statements if sql.startswith("DROP INDEX")]
+
+
+@sqlite_only
+@pytest.mark.django_db
+def test_a_large_file_makes_the_interactions_indexes_anew_as_they_were(tmp_path):
+    before = interaction_indexes()
+
+    ok, dropped = indexes_dropped_by(write(tmp_path, EXAMPLE))
+
+    assert ok
+    assert sorted(dropped) == sorted(name for name, sql in before.items() if not sql.startswith("CREATE UNIQUE"))
+    assert len(dropped) >= 6
+    assert interaction_indexes() == before
+    with council_scope(Council.objects.get(slug="example")):
+        assert Interaction.objects.filter(thread__external_id="i1").count() == 2
+
+
+@sqlite_only
+@pytest.mark.django_db
+def test_a_refused_file_leaves_the_interactions_indexes_as_they_were(tmp_path):
+    before = interaction_indexes()
+
+    ok, dropped = indexes_dropped_by(write(tmp_path, [*EXAMPLE, {**EXAMPLE[9], "id": "i9", "kind": "wave"}]))
+
+    assert not ok and dropped
+    assert interaction_indexes() == before
+
+
+@sqlite_only
+@pytest.mark.django_db
+def test_a_small_file_into_a_larger_table_keeps_the_indexes(tmp_path):
+    run_import(write(tmp_path, EXAMPLE))
+    before = interaction_indexes()
+
+    ok, dropped = indexes_dropped_by(write(tmp_path, [{**EXAMPLE[9], "id": "i4"}], "small.jsonl"))
+
+    assert ok and dropped == []
+    assert interaction_indexes() == before
+
 
 BAD_LINES = [
     ("{not json", "not valid JSON"),

@@ -44,17 +44,18 @@ class ImportRefused(Exception):
 
 def analytics_import(*, path, council_slug: str, on_error, on_progress=None):
     """Import a JSON Lines file into the council (made if new), all or nothing; return the summary."""
-    from villagehall.analytics.imports import CouncilImport
+    from villagehall.analytics.imports import CouncilImport, interaction_indexes_set_aside
 
     with transaction.atomic():
         council = _council_for_import(council_slug)
         with council_scope(council):
             started = time.perf_counter()
-            summary = CouncilImport(council, on_error=on_error).import_file(path, on_progress=on_progress)
+            with interaction_indexes_set_aside(path):
+                summary = CouncilImport(council, on_error=on_error).import_file(path, on_progress=on_progress)
+                if summary.bad_lines:
+                    # Leaving the transaction by an exception takes back every batch written.
+                    raise ImportRefused(summary.bad_lines)
             summary.import_seconds = time.perf_counter() - started
-            if summary.bad_lines:
-                # Leaving the transaction by an exception takes back every batch written.
-                raise ImportRefused(summary.bad_lines)
             rollups_rebuild(council=council)
             summary.rebuild_seconds = time.perf_counter() - started - summary.import_seconds
     return summary
