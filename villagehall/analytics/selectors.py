@@ -171,7 +171,6 @@ def relationship_health_for_council(*, council, weeks: int, until: date) -> metr
                           neighbourhoods=neighbourhoods)
 
 
-
 def _read_beside[T](read: Callable[[], T]) -> Callable[[], T]:
     """Start `read` on a database connection of its own; return what waits for its result.
 

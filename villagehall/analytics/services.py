@@ -53,7 +53,8 @@ def analytics_import(*, path, council_slug: str, on_error, on_progress=None):
             with interaction_indexes_set_aside(path):
                 summary = CouncilImport(council, on_error=on_error).import_file(path, on_progress=on_progress)
                 if summary.bad_lines:
-                    # Leaving the transaction by an exception takes back every batch written.
+                    # Leaving the transaction by an exception takes back every batch written,
+                    # and brings back any index set aside.
                     raise ImportRefused(summary.bad_lines)
             summary.import_seconds = time.perf_counter() - started
             rollups_rebuild(council=council)
