@@ -9,6 +9,7 @@ from datetime import date
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from villagehall.analytics.models import ImportedRecord, Interaction
 from villagehall.analytics.selectors import relationship_health_for_council
@@ -280,15 +281,9 @@ def interaction_indexes() -> dict[str, str]:
 
 def indexes_dropped_by(path) -> tuple[bool, list[str]]:
     """Import the file; return whether it was imported and the indexes it dropped on the way."""
-    statements = []
-
-    def note(execute, sql, params, many, context):
-        statements.append(sql)
-        return execute(sql, params, many, context)
-
-    with connection.execute_wrapper(note):
+    with CaptureQueriesContext(connection) as captured:
         ok, *_ = run_import(path)
-    return ok, [sql.split('"')[1] for sql in statements if sql.startswith("DROP INDEX")]
+    return ok, [q["sql"].split('"')[1] for q in captured.captured_queries if q["sql"].startswith("DROP INDEX")]
 
 
 @sqlite_only
